@@ -1,0 +1,21 @@
+# examples/: programs built with `make`, each from a .morch file through morchgen, the way a
+# user's own Makefile would do it (see README.md, "Using morchgen in your build").
+
+SUFFIXES = .morch
+
+# The rule users copy: FILE.morch -> FILE.c and FILE.h.
+.morch.c:
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(MORCHGEN) -o $@ $<
+
+# examples/seed: the seed notebook's graph, float and double.
+noinst_PROGRAMS += examples/seed/seed
+examples_seed_seed_SOURCES = examples/seed/main.c
+nodist_examples_seed_seed_SOURCES = examples/seed/seed.c examples/seed/seed.h
+examples_seed_seed_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/examples/seed
+examples_seed_seed_LDADD = runtime/libmorchrt.la -lm
+BUILT_SOURCES += examples/seed/seed.c examples/seed/seed.h
+CLEANFILES += examples/seed/seed.c examples/seed/seed.h
+EXTRA_DIST += examples/seed/seed.morch
+examples/seed/seed.c: $(MORCHGEN)
+examples/seed/seed.h: examples/seed/seed.c

@@ -1,0 +1,22 @@
+/* emit.h: writing C from the IR. */
+#ifndef MORCH_EMIT_H
+#define MORCH_EMIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ir.h"
+
+typedef struct EmitOptions {
+	const char *source;    /* the .morch file as given on the command line */
+	const char *command;   /* the command line, for the banner */
+	const char *c_name;    /* file name of the .c, for its banner */
+	const char *header;    /* file name of the header: what the .c includes */
+	bool reflect;          /* also emit G_info descriptors (see runtime/morchrt.h) */
+	const char *module;    /* C identifier for the module's table of descriptors */
+} EmitOptions;
+
+void emit_c(FILE *f, const Module *m, const EmitOptions *opt);
+void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard);
+
+#endif

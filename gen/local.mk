@@ -1,0 +1,16 @@
+# gen/: morchgen, the compiler. parser.c/.h and lexer.c are built from parser.y and lexer.l
+# (and shipped in release tarballs, so users of a release need no bison or flex).
+bin_PROGRAMS += gen/morchgen
+AM_YFLAGS = -d -Wall -Wno-yacc
+gen_morchgen_SOURCES = \
+	gen/main.c \
+	gen/arena.c gen/util.h \
+	gen/diag.c gen/diag.h \
+	gen/ast.h gen/parser.y gen/lexer.l \
+	gen/ir.h gen/ops.def gen/ir.c gen/shape.c \
+	gen/build.c \
+	gen/diff.c \
+	gen/dump.c \
+	gen/emit.h gen/emit_c.c
+gen_morchgen_CPPFLAGS = -I$(top_srcdir)/gen -I$(top_builddir)/gen
+BUILT_SOURCES += gen/parser.h

@@ -1,0 +1,277 @@
+/* main.c: morchgen's command line, and the pipeline as a plain list of passes:
+ * read, parse (lexer.l, parser.y), build and check (build.c, which differentiates with diff.c),
+ * emit (emit_c.c). Output goes to temporary files renamed into place only on success, so a
+ * failed run never leaves a half-written file that make would take as up to date. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ast.h"
+#include "diag.h"
+#include "emit.h"
+#include "util.h"
+
+static const char usage[] =
+	"Usage: morchgen [OPTION]... FILE.morch\n"
+	"Compile the graphs of FILE.morch to C: a .c file with G_forward (and G_grad when\n"
+	"the graph asks for gradients) for each graph G, and a header declaring them.\n"
+	"\n"
+	"  -o, --output=OUT.c    write the C file to OUT.c (default: FILE.c)\n"
+	"      --header=OUT.h    write the header to OUT.h (default: OUT.c with .h);\n"
+	"                        the C file then includes it by its file name\n"
+	"      --emit=KIND       what to write: c (default), or ir (the graph after\n"
+	"                        differentiation, as text, to standard output or -o)\n"
+	"      --reflect         also emit G_info descriptors and a table of every graph\n"
+	"                        (morch_graph_info in morchrt.h) for generic drivers\n"
+	"  -h, --help            print this help and exit\n"
+	"  -V, --version         print the version and exit\n"
+	"\n"
+	"Errors are reported as FILE:LINE:COL: error: TEXT, and the exit status is 1.\n"
+	"FILE may be - for standard input.\n";
+
+typedef struct Options {
+	const char *input, *output, *header, *emit;
+	bool reflect;
+} Options;
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "morchgen: cannot open '%s': %s\n", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			fprintf(stderr, "morchgen: out of memory\n");
+			break;
+		}
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		char *bigger = realloc(buf, cap *= 2);
+		if (!bigger)
+			free(buf);
+		buf = bigger;
+	}
+	bool failed = !buf || ferror(f);
+	if (failed && buf)
+		fprintf(stderr, "morchgen: cannot read '%s': %s\n", path, strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	if (failed) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static char *replace_suffix(const char *path, const char *old, const char *new)
+{
+	size_t n = strlen(path), k = strlen(old);
+	if (n > k && strcmp(path + n - k, old) == 0)
+		n -= k;
+	return arena_printf("%.*s%s", (int)n, path, new);
+}
+
+/* An identifier made of a file name: "my-ops.c" -> "my_ops" (upper for header guards). */
+static char *identifier(const char *file, bool upper)
+{
+	const char *b = base_name(file);
+	const char *dot = strrchr(b, '.');
+	size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+	char *s = arena_printf("%s%.*s", b[0] >= '0' && b[0] <= '9' ? "m_" : "", (int)n, b);
+	for (char *p = s; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+		*p = !ok ? '_' : upper && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+	}
+	return s;
+}
+
+/* A file written beside its final name and renamed there by commit(). */
+typedef struct Out {
+	const char *path;
+	char *tmp;
+	FILE *f;
+} Out;
+
+static bool out_open(Out *o, const char *path)
+{
+	o->path = path;
+	o->tmp = arena_printf("%s.tmpXXXXXX", path);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		fprintf(stderr, "morchgen: cannot write '%s': %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		o->tmp = NULL;
+		return false;
+	}
+	return true;
+}
+
+static bool out_close(Out *o)
+{
+	if (!o->f)
+		return true;
+	bool ok = !ferror(o->f);
+	ok &= fclose(o->f) == 0;
+	o->f = NULL;
+	if (!ok)
+		fprintf(stderr, "morchgen: error writing '%s': %s\n", o->path, strerror(errno));
+	return ok;
+}
+
+static void out_discard(Out *o)
+{
+	if (o->f)
+		fclose(o->f);
+	o->f = NULL;
+	if (o->tmp)
+		unlink(o->tmp);
+	o->tmp = NULL;
+}
+
+static bool out_commit(Out *o)
+{
+	/* mkstemp makes the file 0600; give it the permissions a new file would get */
+	mode_t mask = umask(0);
+	umask(mask);
+	chmod(o->tmp, 0666 & ~mask);
+	if (rename(o->tmp, o->path) != 0) {
+		fprintf(stderr, "morchgen: cannot write '%s': %s\n", o->path, strerror(errno));
+		unlink(o->tmp);
+		return false;
+	}
+	o->tmp = NULL;
+	return true;
+}
+
+static char *command_line(int argc, char **argv)
+{
+	char *s = "morchgen";
+	for (int i = 1; i < argc; i++)
+		s = arena_printf("%s %s", s, argv[i]);
+	return s;
+}
+
+static int write_c(const Module *m, const Options *o, int argc, char **argv)
+{
+	const char *cpath = o->output ? o->output : replace_suffix(base_name(o->input), ".morch", ".c");
+	const char *hpath = o->header ? o->header : replace_suffix(cpath, ".c", ".h");
+	EmitOptions eo = {
+		.source = o->input,
+		.command = command_line(argc, argv),
+		.c_name = base_name(cpath),
+		.header = base_name(hpath),
+		.reflect = o->reflect,
+		.module = identifier(cpath, false),
+	};
+	Out c = { 0 }, h = { 0 };
+	if (!out_open(&c, cpath))
+		return 1;
+	if (!out_open(&h, hpath)) {
+		out_discard(&c);
+		return 1;
+	}
+	emit_c(c.f, m, &eo);
+	emit_h(h.f, m, &eo, arena_printf("%s_H_INCLUDED", identifier(hpath, true)));
+	if (!out_close(&c) || !out_close(&h) || !out_commit(&c) || !out_commit(&h)) {
+		out_discard(&c);
+		out_discard(&h);
+		return 1;
+	}
+	return 0;
+}
+
+static int write_ir(const Module *m, const Options *o)
+{
+	Out out = { 0 };
+	FILE *f = stdout;
+	if (o->output) {
+		if (!out_open(&out, o->output))
+			return 1;
+		f = out.f;
+	}
+	for (int i = 0; i < m->ngraphs; i++)
+		dump_graph(f, m->graph[i]);
+	if (o->output && (!out_close(&out) || !out_commit(&out))) {
+		out_discard(&out);
+		return 1;
+	}
+	return 0;
+}
+
+static int run(const Options *o, int argc, char **argv)
+{
+	size_t len;
+	char *text = read_all(o->input, &len);
+	if (!text)
+		return 1;
+	diag_set_source(strcmp(o->input, "-") == 0 ? "<stdin>" : o->input, text, len);
+	GraphAst *ast = parse_source(text, len);
+	Module *m = diag_errors() ? NULL : build_module(ast);
+	int status = 1;
+	if (m && !diag_errors())
+		status = strcmp(o->emit, "ir") == 0 ? write_ir(m, o) : write_c(m, o, argc, argv);
+	free(text);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "emit", required_argument, NULL, 'E' },
+		{ "reflect", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	Options o = { .emit = "c" };
+	int c;
+	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.output = optarg; break;
+		case 'H': o.header = optarg; break;
+		case 'E': o.emit = optarg; break;
+		case 'R': o.reflect = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'V': printf("morchgen %s\n", PACKAGE_VERSION); return 0;
+		default: fputs("Try 'morchgen --help'.\n", stderr); return 1;
+		}
+	}
+	if (strcmp(o.emit, "c") != 0 && strcmp(o.emit, "ir") != 0) {
+		fprintf(stderr, "morchgen: unknown --emit kind '%s' (c or ir)\n", o.emit);
+		return 1;
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "morchgen: %s\nTry 'morchgen --help'.\n",
+		        optind == argc ? "no input file" : "more than one input file");
+		return 1;
+	}
+	o.input = argv[optind];
+	int status = run(&o, argc, argv);
+	arena_free_all();
+	return status;
+}

@@ -1,0 +1,326 @@
+/* parser.y: the .morch grammar. Builds the AST; all checking beyond syntax is in build.c. */
+%code requires {
+#include "ast.h"
+#define MORCH_YYLTYPE Loc
+#define MORCH_YYLTYPE_IS_DECLARED 1
+#define MORCH_YYLTYPE_IS_TRIVIAL 1
+typedef void *yyscan_t;
+typedef struct NumTok { const char *text; bool is_int; } NumTok;
+}
+
+%code {
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "util.h"
+
+int morch_yylex(YYSTYPE *lval, Loc *loc, yyscan_t scanner);
+int morch_yylex_init(yyscan_t *scanner);
+int morch_yylex_destroy(yyscan_t scanner);
+struct yy_buffer_state *morch_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+static void morch_yyerror(Loc *loc, yyscan_t scanner, GraphAst **out, const char *msg);
+static Expr *expr_new(ExprKind kind, Loc loc);
+static Expr *binary(BinOp op, Expr *l, Expr *r, Loc loc);
+static Expr *number(NumTok t, Loc loc);
+static DimAst *dim_new(const char *name, NumTok t, Loc loc);
+static Stmt *stmt_new(StmtKind kind, Loc loc);
+static NameList *name_new(const char *name, Loc loc);
+static GraphAst *reverse_graphs(GraphAst *g);
+static Stmt *reverse_stmts(Stmt *s);
+}
+
+%define api.pure full
+%define api.prefix {morch_yy}
+%define parse.error verbose
+%locations
+%initial-action {
+	@$.first_line = @$.last_line = 1;
+	@$.first_column = @$.last_column = 1;
+}
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {GraphAst **out}
+
+%union {
+	const char *str;
+	NumTok num;
+	Expr *expr;
+	CallArg *arg;
+	DimAst *dim;
+	NameList *names;
+	Stmt *stmt;
+	GraphAst *graph;
+}
+
+%token GRAPH "graph" INPUT "input" PARAM "param" OUTPUT "output" GRAD "grad" WRT "wrt"
+%token POW "**"
+%token <str> IDENT "identifier"
+%token <num> NUMBER "number"
+
+%type <graph> graphs graph
+%type <str> opt_type
+%type <stmt> stmts stmt decl
+%type <dim> opt_dims dims dim
+%type <names> names
+%type <expr> expr term unary power primary
+%type <arg> args arg list_items
+
+%%
+
+file: graphs { *out = reverse_graphs($1); }
+    ;
+
+/* Lists are built left-recursively (the parser stack stays flat on long files), newest first,
+ * and put in order once complete. */
+graphs: graph         { $$ = $1; }
+      | graphs graph  { if ($2) { $2->next = $1; $$ = $2; } else $$ = $1; }
+      ;
+
+graph: GRAPH IDENT opt_type '{' stmts '}' {
+		$$ = arena_alloc(sizeof *$$);
+		$$->name = $2;
+		$$->loc = @2;
+		$$->type = $3;
+		$$->type_loc = @3;
+		$$->stmts = reverse_stmts($5);
+		$$->end_loc = @6;
+	}
+     | error '}' { $$ = NULL; yyerrok; }
+     ;
+
+opt_type: %empty      { $$ = NULL; }
+        | ':' IDENT   { $$ = $2; @$ = @2; }
+        ;
+
+stmts: %empty        { $$ = NULL; }
+     | stmts stmt    { if ($2) { $2->next = $1; $$ = $2; } else $$ = $1; }
+     ;
+
+stmt: INPUT decl ';'              { $$ = $2; $$->kind = S_INPUT; $$->loc = @1; }
+    | PARAM decl ';'              { $$ = $2; $$->kind = S_PARAM; $$->loc = @1; }
+    | IDENT '=' expr ';'          {
+		$$ = stmt_new(S_LET, @1);
+		$$->name = $1;
+		$$->name_loc = @1;
+		$$->expr = $3;
+	}
+    | OUTPUT names ';'            { $$ = stmt_new(S_OUTPUT, @1); $$->names = $2; }
+    | GRAD IDENT WRT names ';'    {
+		$$ = stmt_new(S_GRAD, @1);
+		$$->name = $2;
+		$$->name_loc = @2;
+		$$->names = $4;
+	}
+    | error ';'                   { $$ = NULL; yyerrok; }
+    ;
+
+decl: IDENT opt_dims {
+		$$ = stmt_new(S_INPUT, @1);
+		$$->name = $1;
+		$$->name_loc = @1;
+		$$->dims = $2;
+	}
+    | IDENT ':' IDENT opt_dims {
+		$$ = stmt_new(S_INPUT, @1);
+		$$->name = $1;
+		$$->name_loc = @1;
+		$$->type = $3;
+		$$->type_loc = @3;
+		$$->dims = $4;
+	}
+    ;
+
+opt_dims: %empty         { $$ = NULL; }
+        | '[' ']'        { $$ = NULL; }
+        | '[' dims ']'   { $$ = $2; }
+        ;
+
+dims: dim            { $$ = $1; }
+    | dim ',' dims   { $1->next = $3; $$ = $1; }
+    ;
+
+dim: NUMBER          { $$ = dim_new(NULL, $1, @1); }
+   | IDENT           { NumTok t = { "0", true }; $$ = dim_new($1, t, @1); }
+   | '-' NUMBER      { $$ = dim_new(NULL, $2, @1); $$->value = -$$->value; }
+   ;
+
+names: IDENT            { $$ = name_new($1, @1); }
+     | IDENT ',' names  { $$ = name_new($1, @1); $$->next = $3; }
+     ;
+
+/* Python's precedence: + - < * / @ < unary - < ** (right-associative, takes a unary on its right) */
+expr: term               { $$ = $1; }
+    | expr '+' term      { $$ = binary(B_ADD, $1, $3, @2); }
+    | expr '-' term      { $$ = binary(B_SUB, $1, $3, @2); }
+    ;
+
+term: unary              { $$ = $1; }
+    | term '*' unary     { $$ = binary(B_MUL, $1, $3, @2); }
+    | term '/' unary     { $$ = binary(B_DIV, $1, $3, @2); }
+    | term '@' unary     { $$ = binary(B_MATMUL, $1, $3, @2); }
+    ;
+
+unary: power             { $$ = $1; }
+     | '-' unary         { $$ = expr_new(E_NEG, @1); $$->lhs = $2; }
+     ;
+
+power: primary            { $$ = $1; }
+     | primary POW unary  { $$ = binary(B_POW, $1, $3, @2); }
+     ;
+
+primary: NUMBER                  { $$ = number($1, @1); }
+       | IDENT                   { $$ = expr_new(E_NAME, @1); $$->name = $1; }
+       | IDENT '(' ')'           { $$ = expr_new(E_CALL, @1); $$->name = $1; }
+       | IDENT '(' args ')'      { $$ = expr_new(E_CALL, @1); $$->name = $1; $$->args = $3; }
+       | GRAD '(' args ')'       { $$ = expr_new(E_CALL, @1); $$->name = "grad"; $$->args = $3; }
+       | '(' expr ')'            { $$ = $2; }
+       | '[' list_items ']'      { $$ = expr_new(E_LIST, @1); $$->args = $2; }
+       ;
+
+args: arg                { $$ = $1; }
+    | arg ',' args       { $1->next = $3; $$ = $1; }
+    ;
+
+arg: expr                {
+		$$ = arena_alloc(sizeof *$$);
+		$$->loc = $1->loc;
+		$$->value = $1;
+	}
+   | IDENT '=' expr      {
+		$$ = arena_alloc(sizeof *$$);
+		$$->kw = $1;
+		$$->loc = @1;
+		$$->value = $3;
+	}
+   ;
+
+list_items: expr                 {
+		$$ = arena_alloc(sizeof *$$);
+		$$->loc = $1->loc;
+		$$->value = $1;
+	}
+          | expr ',' list_items  {
+		$$ = arena_alloc(sizeof *$$);
+		$$->loc = $1->loc;
+		$$->value = $1;
+		$$->next = $3;
+	}
+          ;
+
+%%
+
+static void morch_yyerror(Loc *loc, yyscan_t scanner, GraphAst **out, const char *msg)
+{
+	(void)scanner;
+	(void)out;
+	error_at(*loc, "%s", msg);
+}
+
+static Expr *expr_new(ExprKind kind, Loc loc)
+{
+	Expr *e = arena_alloc(sizeof *e);
+	e->kind = kind;
+	e->loc = loc;
+	return e;
+}
+
+static Expr *binary(BinOp op, Expr *l, Expr *r, Loc loc)
+{
+	Expr *e = expr_new(E_BIN, loc);
+	e->op = op;
+	e->lhs = l;
+	e->rhs = r;
+	return e;
+}
+
+static Expr *number(NumTok t, Loc loc)
+{
+	Expr *e = expr_new(E_NUM, loc);
+	errno = 0;
+	e->num = strtod(t.text, NULL);
+	if (errno == ERANGE && (e->num > 1 || e->num < -1))
+		error_at(loc, "number '%s' is out of range", t.text);
+	e->is_int = t.is_int;
+	if (t.is_int) {
+		errno = 0;
+		long long v = strtoll(t.text, NULL, 10);
+		e->ival = errno == ERANGE ? INT64_MAX : v;
+	}
+	return e;
+}
+
+static DimAst *dim_new(const char *name, NumTok t, Loc loc)
+{
+	DimAst *d = arena_alloc(sizeof *d);
+	d->name = name;
+	d->loc = loc;
+	if (!name) {
+		if (!t.is_int) {
+			error_at(loc, "dimension '%s' is not an integer", t.text);
+			d->value = 1;
+		} else {
+			errno = 0;
+			long long v = strtoll(t.text, NULL, 10);
+			if (errno == ERANGE || v > (1LL << 40)) {
+				error_at(loc, "dimension '%s' is too large", t.text);
+				v = 1;
+			}
+			d->value = v;
+		}
+	}
+	return d;
+}
+
+static Stmt *stmt_new(StmtKind kind, Loc loc)
+{
+	Stmt *s = arena_alloc(sizeof *s);
+	s->kind = kind;
+	s->loc = loc;
+	return s;
+}
+
+static NameList *name_new(const char *name, Loc loc)
+{
+	NameList *n = arena_alloc(sizeof *n);
+	n->name = name;
+	n->loc = loc;
+	return n;
+}
+
+static GraphAst *reverse_graphs(GraphAst *g)
+{
+	GraphAst *r = NULL;
+	while (g) {
+		GraphAst *next = g->next;
+		g->next = r;
+		r = g;
+		g = next;
+	}
+	return r;
+}
+
+static Stmt *reverse_stmts(Stmt *s)
+{
+	Stmt *r = NULL;
+	while (s) {
+		Stmt *next = s->next;
+		s->next = r;
+		r = s;
+		s = next;
+	}
+	return r;
+}
+
+GraphAst *parse_source(const char *text, size_t len)
+{
+	yyscan_t scanner;
+	GraphAst *graphs = NULL;
+	if (morch_yylex_init(&scanner))
+		unreachable("cannot start the lexer");
+	morch_yy_scan_bytes(text, (int)len, scanner);
+	morch_yyparse(scanner, &graphs);
+	morch_yylex_destroy(scanner);
+	return graphs;
+}
