@@ -1,0 +1,1 @@
+# docs/: (empty so far)

@@ -19,3 +19,6 @@ CLEANFILES += examples/seed/seed.c examples/seed/seed.h
 EXTRA_DIST += examples/seed/seed.morch
 examples/seed/seed.c: $(MORCHGEN)
 examples/seed/seed.h: examples/seed/seed.c
+
+include examples/mlp/local.mk
+include examples/logreg/local.mk

@@ -251,10 +251,21 @@ static Plan plan_function(Emit *e, FnKind kind)
 			p.ptr[base] = p.sink[i].ptr;
 		}
 	}
+	/* Constants are literals, but ops that index their operands' memory need a buffer. */
+	bool *in_memory = arena_alloc((size_t)n);
+	for (int i = 0; i < n; i++)
+		if (p.live[i] && computes(&g->node[i]) && op_info[g->node[i].op].kind != K_EW)
+			for (int k = 0; k < op_info[g->node[i].op].arity; k++)
+				in_memory[view_base(g, g->node[i].src[k])] = true;
 	for (int i = 0; i < n; i++) {
 		const Node *nd = &g->node[i];
 		if (!p.live[i] || p.store[i] != ST_NONE)
 			continue;
+		if (nd->op == OP_CONST && in_memory[i]) {
+			p.store[i] = ST_LOCAL;
+			p.ptr[i] = node_name(e, i);
+			continue;
+		}
 		if (nd->op == OP_INPUT) {
 			p.store[i] = ST_PTR;
 			p.ptr[i] = e->nm.arg[nd->attr.input.arg];
@@ -381,20 +392,24 @@ static void close_loops(Emit *e, int n)
 
 /* ---- node code ---- */
 
+/* The value of a constant node (or a view of one) as a C expression. */
+static const char *const_value(Emit *e, int id)
+{
+	const Node *n = &e->g->node[view_base(e->g, id)];
+	if (dim_is_one(&n->attr.cst.scale))
+		return literal(e, n->attr.cst.value);
+	const char *d = dim_c(e, n->attr.cst.scale);
+	if (n->attr.cst.value == 1)
+		return arena_printf("((%s)(%s))", e->T, d);
+	return arena_printf("(%s * (%s)(%s))", literal(e, n->attr.cst.value), e->T, d);
+}
+
 /* Reading one element of node id at index idx. */
 static const char *load(Emit *e, const Plan *p, int id, const char *idx)
 {
-	const Node *n = &e->g->node[view_base(e->g, id)];
-	int rank = e->g->node[id].shape.rank;
-	if (p->store[id] == ST_CONST) {
-		if (dim_is_one(&n->attr.cst.scale))
-			return literal(e, n->attr.cst.value);
-		const char *d = dim_c(e, n->attr.cst.scale);
-		if (n->attr.cst.value == 1)
-			return arena_printf("((%s)(%s))", e->T, d);
-		return arena_printf("(%s * (%s)(%s))", literal(e, n->attr.cst.value), e->T, d);
-	}
-	return arena_printf("%s[%s]", p->ptr[id], rank ? idx : "0");
+	if (p->store[id] == ST_CONST)
+		return const_value(e, id);
+	return arena_printf("%s[%s]", p->ptr[id], e->g->node[id].shape.rank ? idx : "0");
 }
 
 /* Expands an ops.def expression: %0 %1 operands, @f libm calls, $T the type. */
@@ -895,7 +910,9 @@ static void emit_function(Emit *e, FnKind kind)
 		}
 	}
 	for (int i = 0; i < g->nnodes; i++)
-		if (p.live[i] && p.store[i] == ST_LOCAL)
+		if (p.live[i] && p.store[i] == ST_LOCAL && g->node[i].op == OP_CONST)
+			line(e, "%s %s[1] = { %s };", e->T, p.ptr[i], const_value(e, i));
+		else if (p.live[i] && p.store[i] == ST_LOCAL && computes(&g->node[i]))
 			line(e, "%s %s[1];", e->T, p.ptr[i]);
 	for (int i = 0; i < g->nnodes; i++)
 		if (p.live[i] && computes(&g->node[i])) {

@@ -1,9 +1,8 @@
 # gen/: morchgen, the compiler. parser.c/.h and lexer.c are built from parser.y and lexer.l
 # (and shipped in release tarballs, so users of a release need no bison or flex).
-bin_PROGRAMS += gen/morchgen
-AM_YFLAGS = -d -Wall -Wno-yacc
-gen_morchgen_SOURCES = \
-	gen/main.c \
+# Everything but main.c is a convenience library, so unit tests can link the passes.
+noinst_LTLIBRARIES += gen/libmorchgen.la
+gen_libmorchgen_la_SOURCES = \
 	gen/arena.c gen/util.h \
 	gen/diag.c gen/diag.h \
 	gen/ast.h gen/parser.y gen/lexer.l \
@@ -12,5 +11,11 @@ gen_morchgen_SOURCES = \
 	gen/diff.c \
 	gen/dump.c \
 	gen/emit.h gen/emit_c.c
-gen_morchgen_CPPFLAGS = -I$(top_srcdir)/gen -I$(top_builddir)/gen
+gen_libmorchgen_la_CPPFLAGS = -I$(top_srcdir)/gen -I$(top_builddir)/gen
+AM_YFLAGS = -d -Wall -Wno-yacc
 BUILT_SOURCES += gen/parser.h
+
+bin_PROGRAMS += gen/morchgen
+gen_morchgen_SOURCES = gen/main.c
+gen_morchgen_CPPFLAGS = -I$(top_srcdir)/gen -I$(top_builddir)/gen
+gen_morchgen_LDADD = gen/libmorchgen.la

@@ -1,0 +1,1 @@
+# examples/logreg/local.mk: (empty so far)

@@ -1,0 +1,1 @@
+# examples/mlp/local.mk: (empty so far)

@@ -1,0 +1,1 @@
+# tests/errors.mk: (empty so far)

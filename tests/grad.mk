@@ -1,0 +1,1 @@
+# tests/grad.mk: (empty so far)

@@ -1,0 +1,1 @@
+# tests/torch.mk: (empty so far)

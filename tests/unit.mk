@@ -1,0 +1,1 @@
+# tests/unit.mk: (empty so far)
