@@ -13,6 +13,7 @@ if HAVE_CMOCKA
 include tests/unit.mk
 include tests/errors.mk
 include tests/grad.mk
+include tests/semantics.mk
 include tests/torch.mk
 else
 check-local:

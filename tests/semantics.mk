@@ -1,0 +1,1 @@
+# tests/semantics.mk: (empty so far)
