@@ -81,6 +81,16 @@ static Node *node(Ctx *c, int id)
 	return &c->g->node[id];
 }
 
+/* Generated code indexes with int64_t: keep element counts far from its limits. */
+static bool too_large(Ctx *c, const Shape *s, Loc loc)
+{
+	if (!shape_too_large(s))
+		return false;
+	char b[256];
+	error_at(loc, "tensor of shape %s is too large", shape_str(c->g, s, b, sizeof b));
+	return true;
+}
+
 /* ---- expressions ---- */
 
 static int expr(Ctx *c, Expr *e);
@@ -108,6 +118,8 @@ static int binary(Ctx *c, Op op, const char *opname, int a, int b, Loc loc)
 		         shp(c, a, sa, sizeof sa), shp(c, b, sb, sizeof sb));
 		return POISON;
 	}
+	if (too_large(c, &s, loc))
+		return POISON;
 	return ir_binary(c->g, op, a, b, loc);
 }
 
@@ -142,6 +154,8 @@ static int matmul(Ctx *c, int a, int b, Loc loc)
 		         shp(c, b, bb, sizeof bb));
 		return POISON;
 	}
+	if (too_large(c, &out, loc))
+		return POISON;
 	int r = ir_matmul(c->g, ir_reshape(c->g, a, &ra, loc), ir_reshape(c->g, b, &rb, loc),
 	                  false, false, loc);
 	Shape want = shape_scalar();
@@ -552,6 +566,8 @@ static void decl(Ctx *c, Stmt *s)
 		}
 		sh.dim[sh.rank++] = dim_sym(n->node);
 	}
+	if (ok && too_large(c, &sh, s->name_loc))
+		ok = false;
 	if (!ok) {
 		declare(c, s->name, s->name_loc, N_VALUE, POISON, -1);
 		return;
