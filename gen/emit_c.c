@@ -192,12 +192,13 @@ static const char *literal(Emit *e, double v)
 {
 	char buf[64];
 	bool f32 = e->g->real == T_F32;
-	if (isnan(v))
+	double r = f32 ? (double)(float)v : v; /* beyond float's range, 1e39 is inf in f32 */
+	if (isnan(r))
 		return "NAN";
-	if (isinf(v))
-		return v > 0 ? "INFINITY" : "(-INFINITY)";
+	if (isinf(r))
+		return r > 0 ? "INFINITY" : "(-INFINITY)";
 	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, f32 ? (double)(float)v : v);
+		snprintf(buf, sizeof buf, "%.*g", prec, r);
 		if (f32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
 			break;
 	}
