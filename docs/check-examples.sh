@@ -212,6 +212,46 @@ while IFS='|' read -r num lang ann where; do
 done <"$work/blocks/manifest"
 
 [ -n "$last_error" ] && { where=$last_error; fail "an error block without a stderr block after it"; }
+
+# Links between the pages: the page exists and the #anchor is one of its headings (GitHub's
+# rule: lower case, punctuation dropped, spaces to hyphens).
+(cd "$top_srcdir/docs" && awk '
+	function anchor(h) {
+		sub(/^#+ /, "", h)
+		h = tolower(h)
+		gsub(/[^a-z0-9 _-]/, "", h)
+		gsub(/ /, "-", h)
+		return h
+	}
+	/^```/ { fence = !fence; next }
+	!fence && /^#+ / { have[FILENAME "#" anchor($0)] = 1 }
+	!fence {
+		line = $0
+		while (match(line, /\]\([^)]*\)/)) {
+			target = substr(line, RSTART + 2, RLENGTH - 3)
+			line = substr(line, RSTART + RLENGTH)
+			if (target ~ /^[a-z]+:/)
+				continue
+			page = target
+			sub(/#.*/, "", page)
+			if (page == "")
+				page = FILENAME
+			want[++n] = page (target ~ /#/ ? "#" substr(target, index(target, "#") + 1) : "")
+			from[n] = FILENAME ":" FNR
+		}
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			page = want[i]
+			sub(/#.*/, "", page)
+			if ((getline dummy < page) < 0)
+				printf "%s: no page %s\n", from[i], page
+			else if (want[i] ~ /#/ && !(want[i] in have))
+				printf "%s: no heading for %s\n", from[i], want[i]
+		}
+	}' *.md) >"$work/links"
+where=docs
+[ -s "$work/links" ] && { fail "broken links:"; cat "$work/links"; }
 [ "$checked" -gt 0 ] || { echo "no checked blocks found in $top_srcdir/docs"; exit 99; }
 echo "$checked blocks checked, $failures failed"
 [ "$failures" -eq 0 ]
