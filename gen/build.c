@@ -55,20 +55,23 @@ static Name *lookup(Ctx *c, const char *s)
 /* Declares a name; reports a redefinition or a reserved word and returns false. */
 static bool declare(Ctx *c, const char *s, Loc loc, SymKind kind, int node, int arg)
 {
-	if (is_function(s)) {
-		error_at(loc, "'%s' is a function name and cannot be redefined", s);
-		return false;
-	}
 	Name *old = lookup(c, s);
 	if (old) {
 		error_at(loc, "redefinition of '%s' (first defined at line %d, column %d)", s,
 		         old->loc.first_line, old->loc.first_column);
 		return false;
 	}
+	bool reserved = is_function(s);
+	if (reserved) {
+		/* still declared, as a failed value, so later uses report nothing more */
+		error_at(loc, "'%s' is a function name and cannot be redefined", s);
+		kind = N_VALUE;
+		node = POISON;
+	}
 	Name *n = arena_alloc(sizeof *n);
 	*n = (Name){ s, kind, node, arg, loc, c->names };
 	c->names = n;
-	return true;
+	return !reserved;
 }
 
 static const char *shp(Ctx *c, int id, char *buf, size_t size)
@@ -292,8 +295,15 @@ static int reshape(Ctx *c, Expr *call, int x, Expr *list)
 	Dim have = shape_count(&node(c, x)->shape), want = shape_count(&to);
 	char a[256], b[256];
 	if (infer >= 0 && !dim_div(have, want, &to.dim[infer])) {
+		/* show the -1 as written: put the placeholder back in the printed shape */
+		shape_str(c->g, &to, b, sizeof b);
+		char *one = b + 1;
+		for (int i = 0; i < infer; i++)
+			one = strstr(one, ", ") + 2;
+		memmove(one + 1, one, strlen(one) + 1);
+		one[0] = '-';
 		error_at(list->loc, "cannot reshape %s to %s: the -1 does not divide exactly",
-		         shp(c, x, a, sizeof a), shape_str(c->g, &to, b, sizeof b));
+		         shp(c, x, a, sizeof a), b);
 		return POISON;
 	}
 	want = shape_count(&to);
@@ -674,6 +684,7 @@ static void grad_stmt(Ctx *c, Stmt *s, bool *seen)
 		return;
 	g->has_grad = true;
 	g->grad_target = name_node(c, t, s->name_loc);
+	g->grad_name = s->name;
 }
 
 /* Differentiates once every statement is in: the seed is 1 for a scalar target, otherwise an
@@ -686,8 +697,8 @@ static void finish_grad(Ctx *c)
 	if (ts.rank == 0) {
 		seed = ir_const(g, 1, g->node[t].loc);
 	} else {
-		const char *tname = g->node[t].name ? g->node[t].name : "target";
-		g->upstream = graph_add_arg(g, tname, ARG_UPSTREAM, g->real, &ts, g->node[t].loc);
+		g->upstream = graph_add_arg(g, g->grad_name, ARG_UPSTREAM, g->real, &ts,
+		                            g->node[t].loc);
 		seed = g->arg[g->upstream].node;
 	}
 	int *wrt_nodes = arena_alloc(sizeof *wrt_nodes * (size_t)g->nwrt);

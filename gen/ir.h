@@ -101,6 +101,7 @@ typedef struct Graph {
 	/* the `grad` statement, if any */
 	bool has_grad;
 	int grad_target;   /* node */
+	const char *grad_name; /* the target as the grad statement names it */
 	int upstream;      /* arg index of the upstream gradient, or -1 for a scalar target */
 	int *wrt;          /* arg indices */
 	int *dnode;        /* gradient node of each wrt arg */
