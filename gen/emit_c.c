@@ -625,11 +625,22 @@ static void emit_matmul(Emit *e, const Plan *p, int id)
 		A = "ma", B = "mb", C = "mc";
 	}
 	const char *aik = ta ? arena_printf("%s[i2 * %s + i0]", A, M) : arena_printf("%s[i0 * %s + i2]", A, K);
-	if (!tb) { /* i, k, j: the inner loop runs along rows of B and C */
+	if (!tb && !ta) { /* i, k, j: the inner loop runs along rows of B and C */
 		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", M);
 		line(e, "\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
 		line(e, "\t\t%s[i0 * %s + i1] = 0;", C, N);
 		line(e, "\tfor (int64_t i2 = 0; i2 < %s; i2++) {", K);
+		line(e, "\t\t%s av = %s;", e->T, aik);
+		line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
+		line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
+		line(e, "\t}");
+		line(e, "}");
+	} else if (!tb) { /* A transposed: k, i, j, so A is read along its rows too */
+		line(e, "for (int64_t i0 = 0; i0 < %s; i0++)",
+		     dim_c(e, dim_mul(ad[ta ? 1 : 0], bd[tb ? 0 : 1])));
+		line(e, "\t%s[i0] = 0;", C);
+		line(e, "for (int64_t i2 = 0; i2 < %s; i2++) {", K);
+		line(e, "\tfor (int64_t i0 = 0; i0 < %s; i0++) {", M);
 		line(e, "\t\t%s av = %s;", e->T, aik);
 		line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
 		line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
