@@ -42,12 +42,25 @@ nodist_tests_semantics_stable_test_SOURCES = tests/semantics/stable.c tests/sema
 tests_semantics_stable_test_CPPFLAGS = $(SEM_CPPFLAGS)
 tests_semantics_stable_test_LDADD = $(SEM_LDADD)
 
+# 4. Bad labels, under AddressSanitizer: built by the script, which skips when the sanitizer
+# runtime is missing. build.env hands it the flags configure found.
+tests/semantics/build.env: Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && { \
+	  echo "CMOCKA_CFLAGS='$(CMOCKA_CFLAGS)'"; \
+	  echo "CMOCKA_LIBS='$(CMOCKA_LIBS)'"; \
+	} >$@
+CLEANFILES += tests/semantics/build.env
+tests/semantics/labels_asan.log: tests/semantics/build.env
+
 TESTS += \
 	tests/semantics/seed_test \
 	tests/semantics/seed_example.sh \
 	tests/semantics/ties_test \
-	tests/semantics/stable_test
+	tests/semantics/stable_test \
+	tests/semantics/labels_asan.sh
 
 EXTRA_DIST += \
 	tests/semantics/ties.morch tests/semantics/stable.morch \
-	tests/semantics/seed_example.sh tests/semantics/seed_example.expected
+	tests/semantics/seed_example.sh tests/semantics/seed_example.expected \
+	tests/semantics/common.sh \
+	tests/semantics/labels.morch tests/semantics/labels_test.c tests/semantics/labels_asan.sh
