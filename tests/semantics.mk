@@ -13,13 +13,17 @@ SEM_LDADD = runtime/libmorchrt.la $(CMOCKA_LIBS) -lm
 # Generated from tests/semantics/NAME.morch: NAME.c and NAME.h.
 SEM_GENERATED = \
 	tests/semantics/ties.c tests/semantics/ties.h \
-	tests/semantics/stable.c tests/semantics/stable.h
+	tests/semantics/stable.c tests/semantics/stable.h \
+	tests/semantics/symdims.c tests/semantics/symdims.h \
+	tests/semantics/api.c tests/semantics/api.h
 BUILT_SOURCES += $(SEM_GENERATED)
 CLEANFILES += $(SEM_GENERATED)
-tests/semantics/ties.c: $(MORCHGEN)
+tests/semantics/ties.c tests/semantics/stable.c: $(MORCHGEN)
+tests/semantics/symdims.c tests/semantics/api.c: $(MORCHGEN)
 tests/semantics/ties.h: tests/semantics/ties.c
-tests/semantics/stable.c: $(MORCHGEN)
 tests/semantics/stable.h: tests/semantics/stable.c
+tests/semantics/symdims.h: tests/semantics/symdims.c
+tests/semantics/api.h: tests/semantics/api.c
 
 # 1. The seed graph's numbers, from the example's own generated code.
 check_PROGRAMS += tests/semantics/seed_test
@@ -43,7 +47,7 @@ tests_semantics_stable_test_CPPFLAGS = $(SEM_CPPFLAGS)
 tests_semantics_stable_test_LDADD = $(SEM_LDADD)
 
 # 4. Bad labels, under AddressSanitizer: built by the script, which skips when the sanitizer
-# runtime is missing. build.env hands it the flags configure found.
+# runtime is missing. build.env hands the shell tests the flags configure found.
 tests/semantics/build.env: Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && { \
 	  echo "CMOCKA_CFLAGS='$(CMOCKA_CFLAGS)'"; \
@@ -52,15 +56,33 @@ tests/semantics/build.env: Makefile
 CLEANFILES += tests/semantics/build.env
 tests/semantics/labels_asan.log: tests/semantics/build.env
 
+# 5. Symbolic sizes.
+check_PROGRAMS += tests/semantics/symdims_test
+tests_semantics_symdims_test_SOURCES = tests/semantics/symdims_test.c tests/semantics/expect.h
+nodist_tests_semantics_symdims_test_SOURCES = tests/semantics/symdims.c tests/semantics/symdims.h
+tests_semantics_symdims_test_CPPFLAGS = $(SEM_CPPFLAGS)
+tests_semantics_symdims_test_LDADD = $(SEM_LDADD)
+
+# 6. The generated C API: calling conventions here, files and symbols in api_files.sh.
+check_PROGRAMS += tests/semantics/api_test
+tests_semantics_api_test_SOURCES = tests/semantics/api_test.c tests/semantics/expect.h
+nodist_tests_semantics_api_test_SOURCES = tests/semantics/api.c tests/semantics/api.h
+tests_semantics_api_test_CPPFLAGS = $(SEM_CPPFLAGS)
+tests_semantics_api_test_CFLAGS = $(AM_CFLAGS) -pthread
+tests_semantics_api_test_LDADD = $(SEM_LDADD) -lpthread
+
 TESTS += \
 	tests/semantics/seed_test \
 	tests/semantics/seed_example.sh \
 	tests/semantics/ties_test \
 	tests/semantics/stable_test \
-	tests/semantics/labels_asan.sh
+	tests/semantics/labels_asan.sh \
+	tests/semantics/symdims_test \
+	tests/semantics/api_test
 
 EXTRA_DIST += \
 	tests/semantics/ties.morch tests/semantics/stable.morch \
+	tests/semantics/symdims.morch tests/semantics/api.morch \
 	tests/semantics/seed_example.sh tests/semantics/seed_example.expected \
 	tests/semantics/common.sh \
 	tests/semantics/labels.morch tests/semantics/labels_test.c tests/semantics/labels_asan.sh
