@@ -78,11 +78,13 @@ TESTS += \
 	tests/semantics/stable_test \
 	tests/semantics/labels_asan.sh \
 	tests/semantics/symdims_test \
-	tests/semantics/api_test
+	tests/semantics/api_test \
+	tests/semantics/api_files.sh
 
 EXTRA_DIST += \
 	tests/semantics/ties.morch tests/semantics/stable.morch \
 	tests/semantics/symdims.morch tests/semantics/api.morch \
 	tests/semantics/seed_example.sh tests/semantics/seed_example.expected \
 	tests/semantics/common.sh \
-	tests/semantics/labels.morch tests/semantics/labels_test.c tests/semantics/labels_asan.sh
+	tests/semantics/labels.morch tests/semantics/labels_test.c tests/semantics/labels_asan.sh \
+	tests/semantics/api_files.sh
