@@ -71,6 +71,9 @@ tests_semantics_api_test_CPPFLAGS = $(SEM_CPPFLAGS)
 tests_semantics_api_test_CFLAGS = $(AM_CFLAGS) -pthread
 tests_semantics_api_test_LDADD = $(SEM_LDADD) -lpthread
 
+# 7. Sanitizers over the generated code of many graphs, at -O1 and -O3 (sanitize.sh).
+# 8. GCC vectorizes the elementwise loops (vectorize.sh).
+
 TESTS += \
 	tests/semantics/seed_test \
 	tests/semantics/seed_example.sh \
@@ -79,7 +82,9 @@ TESTS += \
 	tests/semantics/labels_asan.sh \
 	tests/semantics/symdims_test \
 	tests/semantics/api_test \
-	tests/semantics/api_files.sh
+	tests/semantics/api_files.sh \
+	tests/semantics/sanitize.sh \
+	tests/semantics/vectorize.sh
 
 EXTRA_DIST += \
 	tests/semantics/ties.morch tests/semantics/stable.morch \
@@ -87,4 +92,7 @@ EXTRA_DIST += \
 	tests/semantics/seed_example.sh tests/semantics/seed_example.expected \
 	tests/semantics/common.sh \
 	tests/semantics/labels.morch tests/semantics/labels_test.c tests/semantics/labels_asan.sh \
-	tests/semantics/api_files.sh
+	tests/semantics/api_files.sh \
+	tests/semantics/mlp_ce.morch tests/semantics/reductions.morch tests/semantics/matmul3d.morch \
+	tests/semantics/san_driver.c tests/semantics/sanitize.sh \
+	tests/semantics/elementwise.morch tests/semantics/vectorize.sh

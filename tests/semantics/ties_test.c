@@ -57,6 +57,19 @@ static void abs_at_zero(void **state)
 	expect_exact_n("d abs", dx, want_dx, 5);
 }
 
+static void abs_at_zero_f64(void **state)
+{
+	(void)state;
+	assert_true(abs_tie64_workspace_bytes() <= sizeof ws);
+	const double x[5] = { -2, -0.0, 0, 0.5, 3 }, up[5] = { 1, 2, 3, 4, 5 };
+	double y[5], dx[5];
+	poison_d(y, 5), poison_d(dx, 5);
+	abs_tie64_grad(x, y, up, dx, ws);
+	const double want_y[5] = { 2, 0, 0, 0.5, 3 }, want_dx[5] = { -1, 0, 0, 4, 5 };
+	expect_exact_n("abs", y, want_y, 5);
+	expect_exact_n("d abs", dx, want_dx, 5);
+}
+
 /* x = [1, 2, 3, -1], z = [1, 3, 2, -1], upstream [2, 4, 6, 8]: ties at 0 and 3 */
 static const float mx_x[4] = { 1, 2, 3, -1 }, mx_z[4] = { 1, 3, 2, -1 }, mx_up[4] = { 2, 4, 6, 8 };
 
@@ -229,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(relu_at_zero),
 		cmocka_unit_test(abs_at_zero),
+		cmocka_unit_test(abs_at_zero_f64),
 		cmocka_unit_test(maximum_splits_ties),
 		cmocka_unit_test(minimum_splits_ties),
 		cmocka_unit_test(maximum_broadcast_row),
