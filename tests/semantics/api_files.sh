@@ -37,26 +37,7 @@ no_mutable_data() { # no_mutable_data FILE.o FILE.c
 	fi
 }
 
-# ---- every graph file, plain and with --reflect: compiles with the contract's flags, and the
-# object has no mutable global state and allocates nothing
-mkdir "$tmp/all"
-for m in $graphs; do
-	base=$(basename "$m" .morch)
-	for kind in plain reflect; do
-		out="$tmp/all/$base-$kind"
-		opt=
-		[ $kind = reflect ] && opt=--reflect
-		"$MORCHGEN" $opt -o "$out.c" "$m" || die "morchgen $opt $m"
-		check "$base ($kind) compiles with $C99 -Wvla" \
-			$CC $C99 -Wvla -I"$top_srcdir/runtime" -c "$out.c" -o "$out.o"
-		[ -f "$out.o" ] || continue
-		check "$base ($kind): nothing in .data, .bss or common" no_mutable_data "$out.o" "$out.c"
-		check "$base ($kind): calls no allocator" \
-			sh -c "! ${NM:-nm} -u '$out.o' | grep -E '(^| )_*(malloc|calloc|realloc|free|aligned_alloc|posix_memalign|alloca|morch_alloc)\$'"
-	done
-done
-
-# ---- the .c includes only standard headers, the runtime header and its own header
+# The .c includes only standard headers, the runtime header and its own header.
 std_headers='assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp
 	signal stdarg stdbool stddef stdint stdio stdlib string tgmath time wchar wctype'
 includes_ok() { # includes_ok FILE.c OWN_HEADER
@@ -75,8 +56,32 @@ includes_ok() { # includes_ok FILE.c OWN_HEADER
 		esac
 	done
 }
-check "api.c includes only standard headers, morchrt.h and api.h" \
-	includes_ok "$tmp/all/api-reflect.c" api-reflect.h
+
+# ---- every graph file, plain and with --reflect: compiles with the contract's flags, includes
+# what it may, has a self-contained header, no mutable global state, and allocates nothing
+mkdir "$tmp/all"
+for m in $graphs; do
+	base=$(basename "$m" .morch)
+	for kind in plain reflect; do
+		out="$tmp/all/$base-$kind"
+		opt=
+		[ $kind = reflect ] && opt=--reflect
+		"$MORCHGEN" $opt -o "$out.c" "$m" || die "morchgen $opt $m"
+		check "$base ($kind) compiles with $C99 -Wvla" \
+			$CC $C99 -Wvla -I"$top_srcdir/runtime" -c "$out.c" -o "$out.o"
+		[ -f "$out.o" ] || continue
+		check "$base ($kind): nothing in .data, .bss or common" no_mutable_data "$out.o" "$out.c"
+		check "$base ($kind): includes only standard headers, morchrt.h and $base-$kind.h" \
+			includes_ok "$out.c" "$base-$kind.h"
+		printf '#include "%s-%s.h"\n' "$base" $kind >"$out-only.c"
+		check "$base ($kind): a TU including only the header compiles" \
+			$CC $C99 -I"$tmp/all" $( [ $kind = reflect ] && echo "-I$top_srcdir/runtime" ) \
+			-c "$out-only.c" -o "$out-only.o"
+		check "$base ($kind): calls no allocator" \
+			sh -c "! ${NM:-nm} -u '$out.o' | grep -E '(^| )_*(malloc|calloc|realloc|free|aligned_alloc|posix_memalign|alloca|morch_alloc)\$'"
+	done
+done
+
 check "api.c includes its own header" grep -q '^#include "api-plain.h"$' "$tmp/all/api-plain.c"
 
 # ---- the header is self-contained (no -I for the runtime unless --reflect needs morchrt.h),
