@@ -1,0 +1,38 @@
+# common.sh: sourced by the shell tests of tests/semantics. Sets $sem (this directory in the
+# source tree), $tmp (a scratch directory removed on exit), $rtsrc (the runtime's sources
+# compiled in directly, so sanitizer builds need no libtool), and helpers.
+: "${MORCHGEN:?run through make check}" "${CC:?}" "${top_srcdir:?}" "${top_builddir:?}"
+sem="$top_srcdir/tests/semantics"
+rtsrc="$top_srcdir/runtime/morchrt.c -I$top_srcdir/runtime -I$top_builddir -DHAVE_CONFIG_H"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/morch-semantics.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# Flags make knows and the environment does not (cmocka's).
+if [ -f "$top_builddir/tests/semantics/build.env" ]; then
+	. "$top_builddir/tests/semantics/build.env"
+fi
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+# Leak checking needs ptrace, which some containers forbid; nothing here allocates for long.
+ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}"
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+# Skips (77) unless $CC builds and runs a program under both sanitizers.
+need_sanitizers() {
+	printf 'int main(void) { return 0; }\n' >"$tmp/probe.c"
+	$CC $SANITIZE "$tmp/probe.c" -o "$tmp/probe" >"$tmp/probe.log" 2>&1 && "$tmp/probe" \
+		>>"$tmp/probe.log" 2>&1 ||
+		skip "$CC cannot build and run programs with $SANITIZE (is libasan/libubsan installed?): $(head -3 "$tmp/probe.log")"
+}
