@@ -11,6 +11,8 @@ TORCH_MORCH = \
 	tests/torch/labels.morch \
 	tests/torch/higher.morch \
 	tests/torch/models.morch \
+	tests/torch/second.morch \
+	tests/torch/edges.morch \
 	tests/torch/readme.morch
 
 TORCH_GENERATED = \
