@@ -10,6 +10,7 @@ its grad target). The parity script computes the gradients of the twin with torc
 `grad` is the graph's grad statement. The f64 graph is GRAPH_f64 (made by the build) unless
 `graphs` names both. `known="..."` marks a known divergence from PyTorch, a bug not fixed yet:
 the case must then differ (in both precisions), and fails once it matches, so the mark goes.
+`program` is the executable in tests/torch that runs the graph (runner unless said).
 """
 import numpy as np
 import torch
@@ -19,9 +20,10 @@ CASES = []
 
 
 class Case:
-    def __init__(self, fn, graph, outs, grad, sizes, graphs, known):
+    def __init__(self, fn, graph, outs, grad, sizes, graphs, known, program):
         self.make = fn
         self.known = known
+        self.program = program
         self.graph = graph
         self.outs = outs.split()
         self.target, self.wrt = None, []
@@ -32,9 +34,9 @@ class Case:
         self.graphs = graphs or (graph, graph + "_f64")
 
 
-def case(graph, outs, grad=None, sizes=None, graphs=None, known=None):
+def case(graph, outs, grad=None, sizes=None, graphs=None, known=None, program="runner"):
     def register(fn):
-        CASES.append(Case(fn, graph, outs, grad, sizes, graphs, known))
+        CASES.append(Case(fn, graph, outs, grad, sizes, graphs, known, program))
         return fn
     return register
 
@@ -432,14 +434,23 @@ def logreg(r, N, D):
     return dict(x=r.normal(N, D), y=y, w=r.normal(D), b=r.normal()), twin
 
 
-# ---- written from the contract alone ----
+# ---- written from the documentation alone, called without reflection ----
 
-@case("least_squares", outs="cost r", grad="cost wrt w b")
+@case("least_squares", outs="cost r", grad="cost wrt w b", program="readme_run")
 def least_squares(r):
     def twin(x, y, w, b):
         res = x @ w + b - y
         return dict(cost=torch.mean(res * res) + 0.01 * torch.sum(w * w), r=res)
     return dict(x=r.normal(6, 3), y=r.normal(6, 2), w=r.normal(3, 2), b=r.normal()), twin
+
+
+@case("least_squares_n", outs="cost", grad="cost wrt w b", program="readme_run",
+      sizes=[dict(N=1), dict(N=4), dict(N=10)])
+def least_squares_n(r, N):
+    def twin(x, y, w, b):
+        res = x @ w + b - y
+        return dict(cost=torch.mean(res * res))
+    return dict(x=r.normal(N, 3), y=r.normal(N, 2), w=r.normal(3, 2), b=r.normal(2)), twin
 
 
 # ---- second derivatives: g = grad(sum(op(x) * w), x), differentiated again ----
