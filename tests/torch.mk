@@ -1,5 +1,5 @@
-# tests/torch.mk: parity with PyTorch. The graphs of tests/torch/*.morch, in float and in double,
-# and the seed example, compiled with morchgen --reflect into one generic runner that reads and
+# tests/torch.mk: parity with PyTorch. The graphs of tests/torch/*.morch and of the examples, in
+# float and in double, compiled with morchgen --reflect into one generic runner that reads and
 # writes .npy files; tests/torch/parity.py feeds it and compares with torch's autograd. The test
 # is skipped (exit 77) where python3-torch is not installed.
 
@@ -14,7 +14,14 @@ TORCH_MORCH = \
 	tests/torch/second.morch \
 	tests/torch/edges.morch
 
+# the examples' graphs as they ship (the seed example is compiled as it is: it has its f64 twin)
+TORCH_EXAMPLES = examples/mlp/mlp.morch examples/logreg/logreg.morch
+
 TORCH_GENERATED = \
+	tests/torch/torch_examples.morch \
+	tests/torch/torch_examples.c tests/torch/torch_examples.h \
+	tests/torch/torch_examples_f64.morch \
+	tests/torch/torch_examples_f64.c tests/torch/torch_examples_f64.h \
 	tests/torch/torch_parity.morch \
 	tests/torch/torch_parity.c tests/torch/torch_parity.h \
 	tests/torch/torch_parity_f64.morch \
@@ -30,6 +37,8 @@ tests_torch_runner_SOURCES = \
 nodist_tests_torch_runner_SOURCES = \
 	tests/torch/torch_parity.c tests/torch/torch_parity.h \
 	tests/torch/torch_parity_f64.c tests/torch/torch_parity_f64.h \
+	tests/torch/torch_examples.c tests/torch/torch_examples.h \
+	tests/torch/torch_examples_f64.c tests/torch/torch_examples_f64.h \
 	tests/torch/seed_reflect.c tests/torch/seed_reflect.h
 # the contract: generated C compiles cleanly as C99 with every warning an error
 tests_torch_runner_CFLAGS = -std=c99 -Wall -Wextra -Werror
@@ -73,11 +82,15 @@ EXTRA_DIST += $(TORCH_MORCH) tests/torch/readme.morch \
 	tests/torch/parity.py tests/torch/cases.py tests/torch/runner_check.py
 CLEANFILES += $(TORCH_GENERATED)
 
-# One file of every graph, so one module holds them (graph names are unique across files).
+# One file of many, so one module holds their graphs (names are unique across the files).
 # Made again when the Makefile changes, as the list may have.
+TORCH_CAT = for f in $$files; do cat $(srcdir)/$$f || exit 1; done > $@-t && mv $@-t $@
 tests/torch/torch_parity.morch: $(TORCH_MORCH) Makefile
 	@$(MKDIR_P) $(@D)
-	$(AM_V_GEN)for f in $(TORCH_MORCH); do cat $(srcdir)/$$f || exit 1; done > $@-t && mv $@-t $@
+	$(AM_V_GEN)files='$(TORCH_MORCH)'; $(TORCH_CAT)
+tests/torch/torch_examples.morch: $(TORCH_EXAMPLES) Makefile
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)files='$(TORCH_EXAMPLES)'; $(TORCH_CAT)
 
 # The double twin of every graph: `graph NAME {` becomes `graph NAME_f64 : f64 {`.
 TORCH_TO_F64 = \
@@ -88,6 +101,8 @@ TORCH_TO_F64 = \
 	fi && mv $@-t $@
 tests/torch/torch_parity_f64.morch: tests/torch/torch_parity.morch
 	$(AM_V_GEN)in=tests/torch/torch_parity.morch; $(TORCH_TO_F64)
+tests/torch/torch_examples_f64.morch: tests/torch/torch_examples.morch
+	$(AM_V_GEN)in=tests/torch/torch_examples.morch; $(TORCH_TO_F64)
 tests/torch/readme_f64.morch: tests/torch/readme.morch
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)in=$(srcdir)/tests/torch/readme.morch; $(TORCH_TO_F64)
@@ -96,9 +111,15 @@ tests/torch/torch_parity.c: tests/torch/torch_parity.morch $(MORCHGEN)
 	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_parity.morch
 tests/torch/torch_parity_f64.c: tests/torch/torch_parity_f64.morch $(MORCHGEN)
 	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_parity_f64.morch
+tests/torch/torch_examples.c: tests/torch/torch_examples.morch $(MORCHGEN)
+	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_examples.morch
+tests/torch/torch_examples_f64.c: tests/torch/torch_examples_f64.morch $(MORCHGEN)
+	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_examples_f64.morch
 tests/torch/seed_reflect.c: $(top_srcdir)/examples/seed/seed.morch $(MORCHGEN)
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ $(top_srcdir)/examples/seed/seed.morch
 tests/torch/torch_parity.h: tests/torch/torch_parity.c
 tests/torch/torch_parity_f64.h: tests/torch/torch_parity_f64.c
+tests/torch/torch_examples.h: tests/torch/torch_examples.c
+tests/torch/torch_examples_f64.h: tests/torch/torch_examples_f64.c
 tests/torch/seed_reflect.h: tests/torch/seed_reflect.c

@@ -404,9 +404,9 @@ def mlp_params(r):
                 w2=r.normal(8, 3, scale=0.5), b2=r.normal(3, scale=0.1))
 
 
-@case("mlp", outs="loss logits", grad="loss wrt w1 b1 w2 b2",
+@case("mlp_tiny", outs="loss logits", grad="loss wrt w1 b1 w2 b2",
       sizes=[dict(N=1), dict(N=6), dict(N=16)])
-def mlp(r, N):
+def mlp_tiny(r, N):
     def twin(x, y, w1, b1, w2, b2):
         logits = torch.relu(x @ w1 + b1) @ w2 + b2
         return dict(loss=F.cross_entropy(logits, y.long()), logits=logits)
@@ -424,14 +424,39 @@ def mlp_softmax(r, N):
     return dict(x=r.normal(N, 4), onehot=onehot, **mlp_params(r)), twin
 
 
-@case("logreg", outs="loss p", grad="loss wrt w b",
+@case("logreg_binary", outs="loss p", grad="loss wrt w b",
       sizes=[dict(N=1, D=1), dict(N=5, D=3), dict(N=8, D=2)])
-def logreg(r, N, D):
+def logreg_binary(r, N, D):
     def twin(x, y, w, b):
         p = torch.sigmoid(x @ w + b)
         return dict(loss=-torch.mean(y * torch.log(p) + (1 - y) * torch.log(1 - p)), p=p)
     y = r.labels(N, 2).astype(np.float64)
     return dict(x=r.normal(N, D), y=y, w=r.normal(D), b=r.normal()), twin
+
+
+# ---- the examples' graphs as they ship (f64 twins made by the build) ----
+
+def digits(r, n):
+    """Stand-ins for the 8x8 digits: pixels in [0, 1], labels 0..9."""
+    return dict(x=r.uniform(0, 1, n, 64), y=r.labels(n, 10))
+
+
+@case("mlp", outs="loss logits", grad="loss wrt w1 b1 w2 b2", sizes=[dict(N=1), dict(N=32)])
+def example_mlp(r, N):
+    def twin(x, y, w1, b1, w2, b2):
+        logits = torch.relu(x @ w1 + b1) @ w2 + b2
+        return dict(loss=F.cross_entropy(logits, y.long()), logits=logits)
+    params = dict(w1=r.normal(64, 32, scale=0.2), b1=r.normal(32, scale=0.1),
+                  w2=r.normal(32, 10, scale=0.2), b2=r.normal(10, scale=0.1))
+    return dict(digits(r, N), **params), twin
+
+
+@case("logreg", outs="loss logits", grad="loss wrt w b", sizes=[dict(N=1), dict(N=32)])
+def example_logreg(r, N):
+    def twin(x, y, w, b):
+        logits = x @ w + b
+        return dict(loss=F.cross_entropy(logits, y.long()), logits=logits)
+    return dict(digits(r, N), w=r.normal(64, 10, scale=0.2), b=r.normal(10, scale=0.1)), twin
 
 
 # ---- written from the documentation alone, called without reflection ----
@@ -604,3 +629,21 @@ def pow_zero_base(r):
       known="d/dx x**0 at x = 0 is NaN; PyTorch gives 0")
 def pow_zero_exponent(r):
     return dict(x=zeros_and_positives(r, 2, 3)), lambda x: dict(z=x ** 0 + torch.pow(x, 0) * x)
+
+
+@case("shared_sinks", outs="y t", grad="t wrt x u v")
+def shared_sinks(r):
+    def twin(x, u, v):
+        y = torch.exp(x)
+        return dict(y=y, t=y + torch.sum(u + v))
+    return dict(x=r.normal(), u=r.normal(3), v=r.normal(3)), twin
+
+
+@case("big", outs="c s m t", grad="t wrt a b p")
+def big(r):
+    def twin(a, b, p):
+        c = torch.tanh(a @ b / 8)
+        s = torch.softmax(p, -1)
+        m = amax(p, 1) + p.mean(dim=0, keepdim=True) @ T(p)
+        return dict(c=c, s=s, m=m, t=torch.sum(c * c) + torch.sum(s * p) + torch.sum(m))
+    return dict(a=r.normal(37, 65), b=r.normal(65, 29), p=r.normal(5, 300)), twin
