@@ -1,6 +1,6 @@
 /* broken_graphs.c: hand-written reflected graphs for runner_check.py, which proves that the
- * runner catches what it claims to: writes past an output, a gradient or the workspace, and a
- * changed input. One correct graph shows the plain path, upstream gradient included, without
+ * runner catches what it claims to: writes past an output, a gradient or the workspace, a
+ * changed input, a workspace read before it is written, a gradient accumulated. One correct graph shows the plain path, upstream gradient included, without
  * morchgen in the loop. */
 #include <string.h>
 
@@ -76,6 +76,25 @@ static void overruns_workspace(const int64_t *sizes, const void *const *args,
 	memset(ws, 0, 17);
 }
 
+/* y = 2 x + ws[0] * 0: NaN when the workspace starts as NaN */
+static void reads_workspace(const int64_t *sizes, const void *const *args, void *const *outs,
+                            void *ws)
+{
+	twice(sizes, args, outs, ws);
+	((float *)outs[0])[0] += *(float *)ws * 0;
+}
+
+/* d_x += 2 upstream: accumulates into the gradient instead of overwriting it */
+static void accumulates(const int64_t *sizes, const void *const *args, void *const *outs,
+                        const void *upstream, void *const *grads, void *ws)
+{
+	twice(sizes, args, outs, ws);
+	const float *up = upstream;
+	float *dx = grads[0];
+	for (int i = 0; i < 3; i++)
+		dx[i] += 2 * up[i];
+}
+
 /* x[N, 2] -> y = 2 x, to check sizes and shapes */
 static const morch_tensor_info xn_arg[] = { { "x", MORCH_INPUT, MORCH_F32, 2, n_by_2 } };
 static const morch_tensor_info yn_out[] = { { "y", MORCH_OUTPUT, MORCH_F32, 2, n_by_2 } };
@@ -102,6 +121,8 @@ GRAPH(output_overflow, writes_four, twice_grad, no_workspace);
 GRAPH(grad_overflow, twice, grad_writes_four, no_workspace);
 GRAPH(input_changed, changes_input, twice_grad, no_workspace);
 GRAPH(workspace_overflow, overruns_workspace, twice_grad, sixteen_bytes);
+GRAPH(workspace_read, reads_workspace, twice_grad, sixteen_bytes);
+GRAPH(grad_accumulated, twice, accumulates, no_workspace);
 
 static const morch_graph_info sized = {
 	"sized", MORCH_F32, 1, n_size, 1, xn_arg, 1, yn_out, 0, NULL, 0, NULL, NULL,
@@ -109,8 +130,8 @@ static const morch_graph_info sized = {
 };
 
 static const morch_graph_info *const broken[] = {
-	&ok_twice, &output_overflow, &grad_overflow, &input_changed, &workspace_overflow, &sized,
-	NULL,
+	&ok_twice, &output_overflow, &grad_overflow, &input_changed, &workspace_overflow,
+	&workspace_read, &grad_accumulated, &sized, NULL,
 };
 
 const morch_graph_info *const *const runner_modules[] = { broken, NULL };

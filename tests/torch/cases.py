@@ -470,12 +470,19 @@ def least_squares(r):
 
 
 @case("least_squares_n", outs="cost", grad="cost wrt w b", program="readme_run",
-      sizes=[dict(N=1), dict(N=4), dict(N=10)])
-def least_squares_n(r, N):
+      sizes=[dict(N=1, D=1), dict(N=4, D=3), dict(N=10, D=2)])
+def least_squares_n(r, N, D):
     def twin(x, y, w, b):
         res = x @ w + b - y
         return dict(cost=torch.mean(res * res))
-    return dict(x=r.normal(N, 3), y=r.normal(N, 2), w=r.normal(3, 2), b=r.normal(2)), twin
+    return dict(x=r.normal(N, D), y=r.normal(N, 2), w=r.normal(D, 2), b=r.normal(2)), twin
+
+
+@case("residuals", outs="r", grad="r wrt w b", program="readme_run")
+def residuals(r):
+    def twin(x, y, w, b):
+        return dict(r=x @ w + b - y)
+    return dict(x=r.normal(4, 3), y=r.normal(4, 2), w=r.normal(3, 2), b=r.normal(2)), twin
 
 
 # ---- second derivatives: g = grad(sum(op(x) * w), x), differentiated again ----

@@ -8,11 +8,12 @@
  * output, then G_grad, writing DIR/gout_NAME.npy (the outputs G_grad fills too) and
  * DIR/d_NAME.npy per gradient. Arrays must match the graph's types and shapes exactly.
  *
- * Beyond running, it checks what the contract promises callers: the workspace is not assumed
- * zeroed (it is filled with NaN bytes before each call), outputs and gradients are overwritten
- * (they start as NaN too), nothing is written past any buffer or the workspace, and inputs are
- * left untouched. The graphs come from runner_modules (modules.c), so the same file serves any
- * set of generated modules.
+ * Beyond running, it checks what the contract promises callers: nothing is written past any
+ * buffer or the workspace, inputs are left untouched, and neither the workspace nor the output
+ * and gradient buffers need to hold anything before a call (it calls each function twice, with
+ * them filled with NaN, then with another value, and the results must agree to the bit).
+ * The graphs come from runner_modules (modules.c), so the same file serves any set of
+ * generated modules.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +27,9 @@
 extern const morch_graph_info *const *const runner_modules[];
 
 enum { GUARD = 64 }; /* bytes after each buffer that must stay as they were */
-static const unsigned char GUARD_BYTE = 0xA5, FILL_BYTE = 0xFF;
+/* Result buffers and the workspace start as NaN (all ones), then, on a second call, as a
+ * finite value (0x3C3C3C3C is about 0.0115 as a float). */
+static const unsigned char GUARD_BYTE = 0xA5, FILL_BYTE = 0xFF, REFILL_BYTE = 0x3C;
 
 static const char *dir, *g_name; /* for paths and messages */
 static char err[1024];
@@ -69,7 +72,7 @@ static npy_dtype npy_type(morch_dtype t)
 	return t == MORCH_F32 ? NPY_F4 : t == MORCH_F64 ? NPY_F8 : NPY_I4;
 }
 
-/* A buffer for one tensor, filled with FILL_BYTE and followed by GUARD guard bytes. */
+/* A buffer for one tensor, filled with `fill` and followed by GUARD guard bytes. */
 typedef struct Buffer {
 	const morch_tensor_info *t;
 	size_t bytes;
@@ -81,21 +84,21 @@ static size_t tensor_bytes(const morch_tensor_info *t, const int64_t *sizes)
 	return (size_t)morch_numel(t, sizes) * npy_dtype_size(npy_type(t->dtype));
 }
 
-static Buffer buffer_new(const morch_tensor_info *t, size_t bytes)
+static Buffer buffer_new(const morch_tensor_info *t, size_t bytes, unsigned char fill)
 {
 	Buffer b = { t, bytes, morch_alloc(bytes + GUARD) };
 	if (!b.p)
 		die("out of memory");
-	memset(b.p, FILL_BYTE, bytes);
+	memset(b.p, fill, bytes);
 	memset(b.p + bytes, GUARD_BYTE, GUARD);
 	return b;
 }
 
-static void buffer_check_guard(const Buffer *b, const char *what, const char *call)
+static void buffer_check_guard(const Buffer *b, const char *fn)
 {
 	for (size_t i = 0; i < GUARD; i++)
 		if (b->p[b->bytes + i] != GUARD_BYTE)
-			die("%s_%s wrote past the end of %s", g_name, call, what);
+			die("%s_%s wrote past the end of %s", g_name, fn, b->t->name);
 }
 
 /* Reads an argument's file and checks its type and shape against the graph's. */
@@ -120,7 +123,7 @@ static Buffer read_tensor(const char *prefix, const morch_tensor_info *t, const 
 		    shape_str(got_s, sizeof got_s, a.rank, a.shape), t->name, g_name,
 		    shape_str(want_s, sizeof want_s, t->rank, want));
 	}
-	Buffer b = buffer_new(t, tensor_bytes(t, sizes));
+	Buffer b = buffer_new(t, tensor_bytes(t, sizes), 0);
 	memcpy(b.p, a.data, b.bytes);
 	npy_free(&a);
 	return b;
@@ -169,14 +172,15 @@ static void parse_sizes(const morch_graph_info *g, int argc, char **argv, int64_
 			die("missing size %s=VALUE for %s", g->sizes[i], g->name);
 }
 
-/* Fresh NaN-filled buffers for a list of tensors. */
-static Buffer *buffers_new(const morch_tensor_info *ts, int n, const int64_t *sizes)
+/* Fresh buffers for a list of tensors, filled with `fill`. */
+static Buffer *buffers_new(const morch_tensor_info *ts, int n, const int64_t *sizes,
+                           unsigned char fill)
 {
 	Buffer *b = calloc((size_t)n + 1, sizeof *b);
 	if (!b)
 		die("out of memory");
 	for (int i = 0; i < n; i++)
-		b[i] = buffer_new(&ts[i], tensor_bytes(&ts[i], sizes));
+		b[i] = buffer_new(&ts[i], tensor_bytes(&ts[i], sizes), fill);
 	return b;
 }
 
@@ -197,71 +201,103 @@ static void buffers_free(Buffer *b, int n)
 	free(b);
 }
 
-static void check_after(const char *call, const Buffer *args, unsigned char **copies, int nargs,
-                        const Buffer *ws, const Buffer *outs, int nouts)
+/* The arguments of a graph, read once, and a copy to see that no call changes them. */
+typedef struct Args {
+	const morch_graph_info *g;
+	const int64_t *sizes;
+	Buffer *in;
+	unsigned char **copy;
+	void **ptr;
+	Buffer up; /* the upstream gradient, when the graph takes one */
+} Args;
+
+/* What one call wrote: the outputs, then the gradients when it was G_grad. */
+typedef struct Results {
+	Buffer *b;
+	int n;
+} Results;
+
+/* Calls G_forward, or G_grad, with its workspace and results filled with `fill` beforehand,
+ * and checks that it kept to its buffers and left its inputs alone. */
+static Results call(const Args *a, bool grad, unsigned char fill)
 {
-	buffer_check_guard(ws, "the workspace", call);
-	for (int i = 0; i < nargs; i++)
-		if (memcmp(args[i].p, copies[i], args[i].bytes) != 0)
-			die("%s_%s changed its input %s", g_name, call, args[i].t->name);
-	for (int i = 0; i < nouts; i++)
-		buffer_check_guard(&outs[i], outs[i].t->name, call);
+	const morch_graph_info *g = a->g;
+	const char *fn = grad ? "grad" : "forward";
+	static const morch_tensor_info ws_info = { "the workspace", MORCH_INPUT, MORCH_F32, 0, NULL };
+	Buffer ws = buffer_new(&ws_info, g->workspace_bytes(a->sizes), fill);
+	Results r = { buffers_new(g->outs, g->nouts, a->sizes, fill), g->nouts };
+	Buffer *grads = grad ? buffers_new(g->grads, g->nwrt, a->sizes, fill) : NULL;
+	void **outp = pointers(r.b, g->nouts), **gradp = grad ? pointers(grads, g->nwrt) : NULL;
+	if (grad)
+		g->grad(a->sizes, (const void *const *)a->ptr, outp, a->up.p, gradp, ws.p);
+	else
+		g->forward(a->sizes, (const void *const *)a->ptr, outp, ws.p);
+	buffer_check_guard(&ws, fn);
+	for (int i = 0; i < g->nargs; i++)
+		if (memcmp(a->in[i].p, a->copy[i], a->in[i].bytes) != 0)
+			die("%s_%s changed its input %s", g->name, fn, a->in[i].t->name);
+	if (grad) { /* one list: outputs, then gradients */
+		r.b = realloc(r.b, sizeof *r.b * (size_t)(g->nouts + g->nwrt + 1));
+		if (!r.b)
+			die("out of memory");
+		memcpy(r.b + g->nouts, grads, sizeof *grads * (size_t)g->nwrt);
+		r.n += g->nwrt;
+		free(grads);
+	}
+	for (int i = 0; i < r.n; i++)
+		buffer_check_guard(&r.b[i], fn);
+	morch_free(ws.p);
+	free(outp);
+	free(gradp);
+	return r;
 }
 
-static int run(const morch_graph_info *g, const int64_t *sizes)
+/* Calls twice, the buffers filled differently each time: a result that depends on what the
+ * workspace or a result buffer held before the call shows as a difference. */
+static Results call_twice(const Args *a, bool grad)
 {
-	Buffer *args = calloc((size_t)g->nargs + 1, sizeof *args);
-	unsigned char **copies = calloc((size_t)g->nargs + 1, sizeof *copies);
-	if (!args || !copies)
+	Results r = call(a, grad, FILL_BYTE), again = call(a, grad, REFILL_BYTE);
+	for (int i = 0; i < r.n; i++)
+		if (memcmp(r.b[i].p, again.b[i].p, r.b[i].bytes) != 0)
+			die("%s_%s: %s depends on what the buffers held before the call", a->g->name,
+			    grad ? "grad" : "forward", r.b[i].t->name);
+	buffers_free(again.b, again.n);
+	return r;
+}
+
+static void run(const morch_graph_info *g, const int64_t *sizes)
+{
+	Args a = { g, sizes, calloc((size_t)g->nargs + 1, sizeof(Buffer)),
+	           calloc((size_t)g->nargs + 1, sizeof(unsigned char *)), NULL, { 0 } };
+	if (!a.in || !a.copy)
 		die("out of memory");
 	for (int i = 0; i < g->nargs; i++) {
-		args[i] = read_tensor("", &g->args[i], sizes);
-		if (!(copies[i] = malloc(args[i].bytes + 1)))
+		a.in[i] = read_tensor("", &g->args[i], sizes);
+		if (!(a.copy[i] = malloc(a.in[i].bytes + 1)))
 			die("out of memory");
-		memcpy(copies[i], args[i].p, args[i].bytes);
+		memcpy(a.copy[i], a.in[i].p, a.in[i].bytes);
 	}
-	void **argp = pointers(args, g->nargs);
-	static const morch_tensor_info ws_info = { "workspace", MORCH_INPUT, MORCH_F32, 0, NULL };
-	Buffer ws = buffer_new(&ws_info, g->workspace_bytes(sizes));
+	a.ptr = pointers(a.in, g->nargs);
 
-	Buffer *outs = buffers_new(g->outs, g->nouts, sizes);
-	void **outp = pointers(outs, g->nouts);
-	g->forward(sizes, (const void *const *)argp, outp, ws.p);
-	check_after("forward", args, copies, g->nargs, &ws, outs, g->nouts);
-	for (int i = 0; i < g->nouts; i++)
-		write_tensor("out_", &outs[i], sizes);
-	buffers_free(outs, g->nouts);
-	free(outp);
+	Results r = call_twice(&a, false);
+	for (int i = 0; i < r.n; i++)
+		write_tensor("out_", &r.b[i], sizes);
+	buffers_free(r.b, r.n);
 
 	if (g->has_grad) {
-		Buffer up = { 0 };
 		if (g->upstream)
-			up = read_tensor("up_", g->upstream, sizes);
-		Buffer *gouts = buffers_new(g->outs, g->nouts, sizes);
-		Buffer *grads = buffers_new(g->grads, g->nwrt, sizes);
-		void **goutp = pointers(gouts, g->nouts), **gradp = pointers(grads, g->nwrt);
-		memset(ws.p, FILL_BYTE, ws.bytes);
-		g->grad(sizes, (const void *const *)argp, goutp, up.p, gradp, ws.p);
-		check_after("grad", args, copies, g->nargs, &ws, gouts, g->nouts);
-		for (int i = 0; i < g->nwrt; i++)
-			buffer_check_guard(&grads[i], grads[i].t->name, "grad");
-		for (int i = 0; i < g->nouts; i++)
-			write_tensor("gout_", &gouts[i], sizes);
-		for (int i = 0; i < g->nwrt; i++)
-			write_tensor("d_", &grads[i], sizes);
-		buffers_free(gouts, g->nouts);
-		buffers_free(grads, g->nwrt);
-		free(goutp);
-		free(gradp);
-		morch_free(up.p);
+			a.up = read_tensor("up_", g->upstream, sizes);
+		r = call_twice(&a, true);
+		for (int i = 0; i < r.n; i++)
+			write_tensor(i < g->nouts ? "gout_" : "d_", &r.b[i], sizes);
+		buffers_free(r.b, r.n);
+		morch_free(a.up.p);
 	}
-	morch_free(ws.p);
 	for (int i = 0; i < g->nargs; i++)
-		free(copies[i]);
-	free(copies);
-	free(argp);
-	buffers_free(args, g->nargs);
-	return 0;
+		free(a.copy[i]);
+	free(a.copy);
+	free(a.ptr);
+	buffers_free(a.in, g->nargs);
 }
 
 int main(int argc, char **argv)
@@ -283,5 +319,6 @@ int main(int argc, char **argv)
 	g_name = g->name;
 	int64_t sizes[MORCH_MAX_SIZES] = { 0 };
 	parse_sizes(g, argc - 3, argv + 3, sizes);
-	return run(g, sizes);
+	run(g, sizes);
+	return 0;
 }

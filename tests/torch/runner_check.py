@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """runner_check.py: the parity runner's own checks, on the hand-written graphs of
 broken_graphs.c: that it runs a correct graph, and stops with a message on a write past an
-output, a gradient or the workspace, a changed input, and arguments that do not fit the graph.
+output, a gradient or the workspace, a changed input, results that depend on what the buffers
+held before the call, and arguments that do not fit the graph.
 Needs numpy only; exits 77 (skipped) without it."""
 import os
 import shutil
@@ -64,6 +65,10 @@ def main():
                "input_changed_forward changed its input x")
         expect("a write past the workspace", work, ["workspace_overflow"], 1,
                "workspace_overflow_forward wrote past the end of the workspace")
+        expect("a workspace read before it is written", work, ["workspace_read"], 1,
+               "workspace_read_forward: y depends on what the buffers held before the call")
+        expect("a gradient accumulated, not overwritten", work, ["grad_accumulated"], 1,
+               "grad_accumulated_grad: x depends on what the buffers held before the call")
         expect("an unknown graph", work, ["nonesuch"], 1, "no graph named 'nonesuch'")
 
         files(work, up_y=up)
