@@ -166,13 +166,28 @@ static void backward(Diff *d, int id)
 		if (d->needs[y])
 			add_grad(d, y, un(d, OP_NEG, bin(d, OP_DIV, bin(d, OP_MUL, gy, id), y)));
 		return;
-	case OP_POW: /* d/dx = y x^(y-1), d/dy = x^y log x */
+	case OP_POW: { /* d/dx = y x^(y-1), 0 where y = 0; d/dy = x^y log x, 0 where x = 0 <= y */
+		double vy;
 		if (d->needs[x]) {
 			int ym1 = bin(d, OP_SUB, y, cst(d, 1));
-			add_grad(d, x, bin(d, OP_MUL, gy, bin(d, OP_MUL, y, bin(d, OP_POW, x, ym1))));
+			int dx = bin(d, OP_MUL, y, bin(d, OP_POW, x, ym1));
+			if (!plain_const(g, y, &vy) || vy == 0) /* as PyTorch: no 0 * inf at x = 0 */
+				dx = bin(d, OP_SELECT, bin(d, OP_SUB, cst(d, 1), bin(d, OP_EQ, y, cst(d, 0))),
+				         dx);
+			add_grad(d, x, bin(d, OP_MUL, gy, dx));
 		}
+		if (d->needs[y]) {
+			int y_nonneg = bin(d, OP_SUB, cst(d, 1), un(d, OP_STEP, un(d, OP_NEG, y)));
+			int keep = bin(d, OP_SUB, cst(d, 1), bin(d, OP_MUL, bin(d, OP_EQ, x, cst(d, 0)),
+			                                         y_nonneg));
+			int dy = bin(d, OP_SELECT, keep, bin(d, OP_MUL, id, un(d, OP_LOG, x)));
+			add_grad(d, y, bin(d, OP_MUL, gy, dy));
+		}
+		return;
+	}
+	case OP_SELECT: /* the mask is piecewise constant */
 		if (d->needs[y])
-			add_grad(d, y, bin(d, OP_MUL, gy, bin(d, OP_MUL, id, un(d, OP_LOG, x))));
+			add_grad(d, y, bin(d, OP_SELECT, x, gy));
 		return;
 	case OP_MAXIMUM: /* ties split evenly, as in PyTorch */
 		if (d->needs[x])

@@ -716,7 +716,7 @@ static void emit_labels(Emit *e, const Plan *p, int id)
 	line(e, "\tfor (int64_t i1 = 0; i1 < %s; i1++)", C);
 	line(e, "\t\tsm += exp%s(row[i1] - mx);", e->fs);
 	line(e, "\tint32_t lab = %s[i0];", y);
-	line(e, "\tacc += lab >= 0 && lab < %s ? mx + log%s(sm) - row[lab] : NAN;", C, e->fs);
+	line(e, "\tacc += lab >= 0 && lab < %s ? (mx - row[lab]) + log%s(sm) : NAN;", C, e->fs);
 	line(e, "}");
 	line(e, "%s[0] = acc / (%s)(%s);", p->ptr[id], T, N);
 	close_loops(e, 1);
