@@ -33,7 +33,10 @@ static Stmt *reverse_stmts(Stmt *s);
 
 %define api.pure full
 %define api.prefix {morch_yy}
-%define parse.error verbose
+/* custom: keywords and operators are quoted in messages ('output', not output); lac: the
+ * expected tokens listed are exactly those the grammar allows there. */
+%define parse.error custom
+%define parse.lac full
 %locations
 %initial-action {
 	@$.first_line = @$.last_line = 1;
@@ -215,7 +218,43 @@ static void morch_yyerror(Loc *loc, yyscan_t scanner, GraphAst **out, const char
 {
 	(void)scanner;
 	(void)out;
+	/* bison's only other message: its stack is full (thousands of nested parentheses) */
+	if (strcmp(msg, "memory exhausted") == 0)
+		msg = "expression nested too deeply";
 	error_at(*loc, "%s", msg);
+}
+
+/* A token as messages name it: kinds of token bare (identifier, number, end of file), keywords
+ * and operators in single quotes. */
+static const char *token_name(yysymbol_kind_t t)
+{
+	const char *s = yysymbol_name(t);
+	if (s[0] == '\'' || t == YYSYMBOL_IDENT || t == YYSYMBOL_NUMBER || t == YYSYMBOL_YYEOF ||
+	    t == YYSYMBOL_YYUNDEF)
+		return s;
+	return arena_printf("'%s'", s);
+}
+
+/* bison's verbose message, with token_name: at most 4 expected tokens are listed. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, GraphAst **out)
+{
+	enum { MAX_EXPECTED = 4 };
+	(void)scanner;
+	(void)out;
+	yysymbol_kind_t expected[MAX_EXPECTED];
+	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
+	if (n < 0)
+		return n;
+	yysymbol_kind_t t = yypcontext_token(ctx);
+	if (t == YYSYMBOL_YYEMPTY) {
+		error_at(*yypcontext_location(ctx), "syntax error");
+		return 0;
+	}
+	char *msg = arena_printf("syntax error, unexpected %s", token_name(t));
+	for (int i = 0; i < n; i++)
+		msg = arena_printf("%s%s%s", msg, i ? " or " : ", expecting ", token_name(expected[i]));
+	error_at(*yypcontext_location(ctx), "%s", msg);
+	return 0;
 }
 
 static Expr *expr_new(ExprKind kind, Loc loc)
