@@ -29,6 +29,7 @@ static Stmt *stmt_new(StmtKind kind, Loc loc);
 static NameList *name_new(const char *name, Loc loc);
 static GraphAst *reverse_graphs(GraphAst *g);
 static Stmt *reverse_stmts(Stmt *s);
+static NameList *reverse_names(NameList *n);
 }
 
 %define api.pure full
@@ -109,12 +110,12 @@ stmt: INPUT decl ';'              { $$ = $2; $$->kind = S_INPUT; $$->loc = @1; }
 		$$->name_loc = @1;
 		$$->expr = $3;
 	}
-    | OUTPUT names ';'            { $$ = stmt_new(S_OUTPUT, @1); $$->names = $2; }
+    | OUTPUT names ';'            { $$ = stmt_new(S_OUTPUT, @1); $$->names = reverse_names($2); }
     | GRAD IDENT WRT names ';'    {
 		$$ = stmt_new(S_GRAD, @1);
 		$$->name = $2;
 		$$->name_loc = @2;
-		$$->names = $4;
+		$$->names = reverse_names($4);
 	}
     | error ';'                   { $$ = NULL; yyerrok; }
     ;
@@ -150,7 +151,7 @@ dim: NUMBER          { $$ = dim_new(NULL, $1, @1); }
    ;
 
 names: IDENT            { $$ = name_new($1, @1); }
-     | IDENT ',' names  { $$ = name_new($1, @1); $$->next = $3; }
+     | names ',' IDENT  { $$ = name_new($3, @3); $$->next = $1; }
      ;
 
 /* Python's precedence: + - < * / @ < unary - < ** (right-associative, takes a unary on its right) */
@@ -348,6 +349,18 @@ static Stmt *reverse_stmts(Stmt *s)
 		s->next = r;
 		r = s;
 		s = next;
+	}
+	return r;
+}
+
+static NameList *reverse_names(NameList *n)
+{
+	NameList *r = NULL;
+	while (n) {
+		NameList *next = n->next;
+		n->next = r;
+		r = n;
+		n = next;
 	}
 	return r;
 }
