@@ -98,13 +98,14 @@ static bool too_large(Ctx *c, const Shape *s, Loc loc)
 
 static int expr(Ctx *c, Expr *e);
 
+/* what completes "i32 input 'y' cannot be ...": "an operand of '+'", "differentiated" */
 static bool is_real(Ctx *c, int id, Loc loc, const char *what)
 {
 	if (node(c, id)->type != T_I32)
 		return true;
 	const char *name = node(c, id)->name;
-	error_at(loc, "%s: '%s' is an i32 input; only cross_entropy takes i32 labels", what,
-	         name ? name : "?");
+	error_at(loc, "%s cannot be %s: i32 inputs are labels for cross_entropy",
+	         name ? arena_printf("i32 input '%s'", name) : "an i32 value", what);
 	return false;
 }
 
@@ -112,7 +113,8 @@ static int binary(Ctx *c, Op op, const char *opname, int a, int b, Loc loc)
 {
 	if (a == POISON || b == POISON)
 		return POISON;
-	if (!is_real(c, a, loc, opname) || !is_real(c, b, loc, opname))
+	const char *what = arena_printf("an operand of '%s'", opname);
+	if (!is_real(c, a, loc, what) || !is_real(c, b, loc, what))
 		return POISON;
 	Shape s;
 	if (!shape_broadcast(&node(c, a)->shape, &node(c, b)->shape, &s)) {
@@ -132,7 +134,7 @@ static int matmul(Ctx *c, int a, int b, Loc loc)
 {
 	if (a == POISON || b == POISON)
 		return POISON;
-	if (!is_real(c, a, loc, "@") || !is_real(c, b, loc, "@"))
+	if (!is_real(c, a, loc, "an operand of '@'") || !is_real(c, b, loc, "an operand of '@'"))
 		return POISON;
 	Shape sa = node(c, a)->shape, sb = node(c, b)->shape;
 	char ba[256], bb[256];
@@ -270,6 +272,7 @@ static int reshape(Ctx *c, Expr *call, int x, Expr *list)
 			}
 			if (n < 1 || n > (1LL << 40)) {
 				error_at(v->loc, n == -1 ? "only one dim of reshape() may be -1"
+				                 : n > 0 ? "reshape() dim is too large"
 				                         : "reshape() dims must be positive, or -1");
 				ok = false;
 				n = 1;
@@ -293,23 +296,21 @@ static int reshape(Ctx *c, Expr *call, int x, Expr *list)
 	if (!ok || x == POISON)
 		return POISON;
 	Dim have = shape_count(&node(c, x)->shape), want = shape_count(&to);
-	char a[256], b[256];
+	char a[256], b[256], na[128], nb[128];
 	if (infer >= 0 && !dim_div(have, want, &to.dim[infer])) {
-		/* show the -1 as written: put the placeholder back in the printed shape */
-		shape_str(c->g, &to, b, sizeof b);
-		char *one = b + 1;
-		for (int i = 0; i < infer; i++)
-			one = strstr(one, ", ") + 2;
-		memmove(one + 1, one, strlen(one) + 1);
-		one[0] = '-';
-		error_at(list->loc, "cannot reshape %s to %s: the -1 does not divide exactly",
-		         shp(c, x, a, sizeof a), b);
+		to.dim[infer] = dim_int(-1); /* the shape as written */
+		error_at(list->loc, "cannot reshape %s to %s: %s is not a multiple of %s",
+		         shp(c, x, a, sizeof a), shape_str(c->g, &to, b, sizeof b),
+		         dim_str(c->g, &have, "*", na, sizeof na),
+		         dim_str(c->g, &want, "*", nb, sizeof nb));
 		return POISON;
 	}
 	want = shape_count(&to);
 	if (!dim_eq(&have, &want)) {
-		error_at(list->loc, "cannot reshape %s to %s: element counts differ",
-		         shp(c, x, a, sizeof a), shape_str(c->g, &to, b, sizeof b));
+		error_at(list->loc, "cannot reshape %s to %s: %s elements, not %s",
+		         shp(c, x, a, sizeof a), shape_str(c->g, &to, b, sizeof b),
+		         dim_str(c->g, &have, "*", na, sizeof na),
+		         dim_str(c->g, &want, "*", nb, sizeof nb));
 		return POISON;
 	}
 	(void)call;
@@ -340,8 +341,12 @@ static int grad_expr(Ctx *c, Expr *call, Expr *ye, Expr *xe)
 		         shp(c, y, b, sizeof b));
 		return POISON;
 	}
-	if (!is_real(c, y, ye->loc, "grad") || !is_real(c, xn->node, xe->loc, "grad"))
+	if (!is_real(c, y, ye->loc, "differentiated"))
 		return POISON;
+	if (node(c, xn->node)->type == T_I32) {
+		error_at(xe->loc, "cannot differentiate with respect to i32 input '%s'", xe->name);
+		return POISON;
+	}
 	int one = ir_const(c->g, 1, call->loc), d;
 	diff(c->g, y, one, &xn->node, 1, &d);
 	return d;
@@ -409,7 +414,7 @@ static int call(Ctx *c, Expr *e)
 	char b[256], b2[256];
 	if (op == OP_CROSS_ENTROPY) {
 		const Shape *ls = &node(c, x)->shape, *ys = &node(c, y)->shape;
-		if (!is_real(c, x, pos[0]->loc, "cross_entropy"))
+		if (!is_real(c, x, pos[0]->loc, "the logits of 'cross_entropy'"))
 			return POISON;
 		if (node(c, y)->type != T_I32) {
 			error_at(pos[1]->loc, "cross_entropy(logits, y): y must be an i32 input");
@@ -425,7 +430,7 @@ static int call(Ctx *c, Expr *e)
 		n.src[1] = y;
 		return ir_add(c->g, n);
 	}
-	if (!is_real(c, x, pos[0]->loc, e->name))
+	if (!is_real(c, x, pos[0]->loc, arena_printf("an argument of '%s'", e->name)))
 		return POISON;
 	switch (op_info[op].kind) {
 	case K_EW:
@@ -495,7 +500,7 @@ static int expr(Ctx *c, Expr *e)
 	}
 	case E_NEG: {
 		int a = expr(c, e->lhs);
-		if (a != POISON && is_real(c, a, e->loc, "-"))
+		if (a != POISON && is_real(c, a, e->loc, "the operand of '-'"))
 			r = ir_unary(c->g, OP_NEG, a, e->loc);
 		break;
 	}
@@ -654,7 +659,7 @@ static void grad_stmt(Ctx *c, Stmt *s, bool *seen)
 	bool ok = true;
 	Name *t = use(c, s->name, s->name_loc);
 	ok = t != NULL;
-	if (t && t->kind != N_SIZE && !is_real(c, t->node, s->name_loc, "grad"))
+	if (t && t->kind != N_SIZE && !is_real(c, t->node, s->name_loc, "differentiated"))
 		ok = false;
 	for (NameList *l = s->names; l; l = l->next) {
 		Name *x = use(c, l->name, l->loc);
