@@ -115,6 +115,13 @@ typedef struct Out {
 static bool out_open(Out *o, const char *path)
 {
 	o->path = path;
+	/* rename() onto a directory fails only in out_commit, when the other output may already be
+	 * in place; refuse it before anything is written */
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "morchgen: cannot write '%s': %s\n", path, strerror(EISDIR));
+		return false;
+	}
 	o->tmp = arena_printf("%s.tmpXXXXXX", path);
 	int fd = mkstemp(o->tmp);
 	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
