@@ -43,10 +43,12 @@ def mutants(data, rng, count):
     def join(ts):
         return b"".join(ts)
 
+    kinds = ["flip", "byte", "truncate", "insert", "delete-line", "cut-range"]
+    if len(real) >= 2:  # a file of comments has no tokens to delete or swap
+        kinds += ["delete", "duplicate", "swap"]
     out = []
     while len(out) < count:
-        kind = rng.choice(["flip", "byte", "truncate", "delete", "duplicate", "swap", "insert",
-                           "delete-line", "cut-range"])
+        kind = rng.choice(kinds)
         if kind == "flip":
             i = rng.randrange(len(data))
             m = bytearray(data)
