@@ -78,9 +78,11 @@ def main():
     report.check("unknown long option",
                  failure(r, changed, r"--bogus'?\n(.*\n)*Try 'morchgen --help'"))
     r, changed = scratch_run(["-q", "in.morch"], ok)
-    report.check("unknown short option", failure(r, changed, r"-- '?q'?\n(.*\n)*Try 'morchgen --help'"))
+    report.check("unknown short option",
+                 failure(r, changed, r"-- '?q'?\n(.*\n)*Try 'morchgen --help'"))
     r, changed = scratch_run(["in.morch", "-o"], ok)
-    report.check("-o without its argument", failure(r, changed, r"'?o'?\n(.*\n)*Try 'morchgen --help'"))
+    report.check("-o without its argument",
+                 failure(r, changed, r"'?o'?\n(.*\n)*Try 'morchgen --help'"))
     r, changed = scratch_run(["--emit=asm", "in.morch"], ok)
     report.check("unknown --emit kind",
                  failure(r, changed, r"^morchgen: unknown --emit kind 'asm' \(c or ir\)\n"))
@@ -127,6 +129,9 @@ def main():
     r, changed = scratch_run(["-", "-o", "out.c"], stdin=BAD)
     report.check("errors in standard input",
                  failure(r, changed, r"^<stdin>:3:12: error: undefined name 'y'\n"))
+    r, changed = scratch_run(["-"], stdin=GOOD)
+    report.check("standard input without -o",
+                 failure(r, changed, r"^morchgen: reading standard input needs -o OUT.c\n"))
     r, changed = scratch_run(["-", "-o", "out.c"], stdin=GOOD)
     report.check("standard input compiles",
                  expect(r, 0, None, None) +

@@ -88,26 +88,30 @@ def mutants(data, rng, count):
 
 
 def extremes():
-    """(label, bytes, status) inputs at the limits: deep nesting, long chains, many names. The
-    status is what the language wants: 0 for a legal graph, 1 for one beyond the limits."""
+    """(label, bytes, want) inputs at the limits: deep nesting, long chains, many names. want is
+    what the language wants: 0 for a legal graph, else the error message (after "error: ")."""
     def graph(body, decls=b"input x;"):
         return b"graph g {\n    " + decls + b"\n    " + body + b"\n}\n"
 
     n = 100000
+    deep = "expression nested too deeply"
     yield "100000 nested parentheses", graph(
-        b"y = " + b"(" * n + b"x" + b")" * n + b";\noutput y;"), 1
-    yield "100000 unclosed parentheses", graph(b"y = " + b"(" * n + b"x;\noutput y;"), 1
-    yield "100000 closing parentheses", graph(b"y = x" + b")" * n + b";\noutput y;"), 1
-    yield "200000-term sum", graph(b"y = " + b" + ".join([b"x"] * 200000) + b";\noutput y;"), 1
+        b"y = " + b"(" * n + b"x" + b")" * n + b";\noutput y;"), deep
+    yield "100000 unclosed parentheses", graph(b"y = " + b"(" * n + b"x;\noutput y;"), deep
+    yield "100000 closing parentheses", graph(
+        b"y = x" + b")" * n + b";\noutput y;"), "syntax error, unexpected ')'"
+    yield "200000-term sum", graph(b"y = " + b" + ".join([b"x"] * 200000) + b";\noutput y;"), deep
     yield "200000-factor product with grad", graph(
-        b"y = " + b" * ".join([b"x"] * 200000) + b";\noutput y; grad y wrt x;"), 1
-    yield "100000 unary minuses", graph(b"y = " + b"-" * n + b"x;\noutput y;"), 1
-    yield "100000-term ** chain", graph(b"y = " + b" ** ".join([b"x"] * n) + b";\noutput y;"), 1
+        b"y = " + b" * ".join([b"x"] * 200000) + b";\noutput y; grad y wrt x;"), deep
+    yield "100000 unary minuses", graph(b"y = " + b"-" * n + b"x;\noutput y;"), deep
+    yield "100000-term ** chain", graph(
+        b"y = " + b" ** ".join([b"x"] * n) + b";\noutput y;"), deep
     yield "100000 nested calls", graph(
-        b"y = " + b"exp(" * n + b"x" + b")" * n + b";\noutput y;"), 1
+        b"y = " + b"exp(" * n + b"x" + b")" * n + b";\noutput y;"), deep
     yield "100000 nested lists", graph(
-        b"y = reshape(x, " + b"[" * n + b"1" + b"]" * n + b");\noutput y;"), 1
-    yield "100000 nested braces", b"graph g " + b"{" * n + b"}" * n + b"\n", 1
+        b"y = reshape(x, " + b"[" * n + b"1" + b"]" * n + b");\noutput y;"), deep
+    yield "100000 nested braces", b"graph g " + b"{" * n + b"}" * n + b"\n", \
+        "syntax error, unexpected '{'"
     yield "1000-term sum", graph(
         b"y = " + b" + ".join([b"x"] * 1000) + b";\noutput y; grad y wrt x;"), 0
     yield "300 nested parentheses", graph(
@@ -122,13 +126,17 @@ def extremes():
                                   for i in range(2000)), 0
     yield "a 1 MB name", graph(b"output " + b"x" * (1 << 20) + b";",
                                b"input " + b"x" * (1 << 20) + b";"), 0
-    yield "a 100000-digit number", graph(b"y = x * " + b"9" * n + b";\noutput y;"), 1
-    yield "a 100000-digit dim", b"graph g { input x[" + b"9" * n + b"]; output x; }\n", 1
-    yield "100000 commas", graph(b"output " + b"," * n + b"x;"), 1
-    yield "200000 newlines", b"\n" * 200000 + b"graph g { input x; output y; }\n", 1
+    yield "a 100000-digit number", graph(b"y = x * " + b"9" * n + b";\noutput y;"), \
+        "number '%s' is out of range" % ("9" * n)
+    yield "a 100000-digit dim", b"graph g { input x[" + b"9" * n + b"]; output x; }\n", \
+        "dimension '%s' is too large" % ("9" * n)
+    yield "100000 commas", graph(b"output " + b"," * n + b"x;"), \
+        "syntax error, unexpected ',', expecting identifier"
+    yield "200000 newlines", b"\n" * 200000 + b"graph g { input x; output y; }\n", \
+        "undefined name 'y'"
     yield "a 1 MB comment", b"#" + b"c" * (1 << 20) + b"\ngraph g { input x; output x; }\n", 0
-    yield "1 MB of NUL bytes", b"\x00" * (1 << 20), 1
-    yield "1 MB of 0xff bytes", b"\xff" * (1 << 20), 1
+    yield "1 MB of NUL bytes", b"\x00" * (1 << 20), "unexpected byte 0x00"
+    yield "1 MB of 0xff bytes", b"\xff" * (1 << 20), "unexpected byte 0xff"
 
 
 def check_output(name, data, result, changed, compiles):
@@ -162,7 +170,7 @@ def check_output(name, data, result, changed, compiles):
     return problems
 
 
-def run_one(label, data, report, budget, want_status=None):
+def run_one(label, data, report, budget, want=None):
     name = "m.morch"
     with morchtest.Scratch() as d:
         with open(os.path.join(d, name), "wb") as f:
@@ -184,9 +192,11 @@ def run_one(label, data, report, budget, want_status=None):
             return []
 
         problems = check_output(name, data, result, changed, compiles if budget[0] > 0 else None)
-        if want_status is not None and result.status != want_status:
-            problems.append("exit %s, want %d: %r" % (result.status, want_status,
-                                                      result.first_line[:200]))
+        if want == 0 and result.status != 0:
+            problems.append("exit %s, want 0: %r" % (result.status, result.first_line[:200]))
+        elif isinstance(want, str) and not result.first_line.endswith(b" error: " + want.encode()):
+            problems.append("first line %r, want the error %r" % (result.first_line[:200],
+                                                                  want[:200]))
     if problems:
         problems.append("input: %r" % data[:400])
     report.check("%s (%s)" % (label, result.describe()), problems)
@@ -208,8 +218,8 @@ def main():
             report.check("%s is a valid seed" % base, ["it does not compile"])
         for label, m in mutants(data, rng, PER_SEED):
             run_one("%s: %s" % (base, label), m, report, budget)
-    for label, data, status in extremes():
-        run_one(label, data, report, budget, status)
+    for label, data, want in extremes():
+        run_one(label, data, report, budget, want)
     report.finish()
 
 
