@@ -67,6 +67,30 @@ char *arena_printf(const char *fmt, ...)
 	return s;
 }
 
+void str_add(Str *b, const char *fmt, ...)
+{
+	va_list ap, aq;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	size_t n = (size_t)vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->s = arena_grow(b->s, b->cap, cap);
+		b->cap = cap;
+	}
+	vsnprintf(b->s + b->len, n + 1, fmt, aq);
+	va_end(aq);
+	b->len += n;
+}
+
+const char *str_get(const Str *b)
+{
+	return b->s ? b->s : "";
+}
+
 void arena_free_all(void)
 {
 	while (head) {

@@ -873,10 +873,18 @@ static int params(Emit *e, FnKind kind, bool sizes_only, Param *out)
 
 static const char *param_list(const Param *ps, int n, bool header)
 {
-	char *s = "";
+	Str b = { 0 };
 	for (int i = 0; i < n; i++)
-		s = arena_printf("%s%s%s", s, i ? ", " : "", header ? ps[i].hdecl : ps[i].decl);
-	return *s ? s : "void";
+		str_add(&b, "%s%s", i ? ", " : "", header ? ps[i].hdecl : ps[i].decl);
+	return n ? str_get(&b) : "void";
+}
+
+static const char *param_names(const Param *ps, int n)
+{
+	Str b = { 0 };
+	for (int i = 0; i < n; i++)
+		str_add(&b, "%s%s", i ? ", " : "", ps[i].name);
+	return str_get(&b);
 }
 
 static const char *fn_name(const Graph *g, FnKind k)
@@ -1027,7 +1035,7 @@ static const char *dims_init(Emit *e, const Shape *s)
 }
 
 static void tensor_info(Emit *e, const char *prefix, int idx, const char *name, const char *role,
-                        const Node *n, char **list)
+                        const Node *n, Str *list)
 {
 	const char *dims = "NULL";
 	if (n->shape.rank) {
@@ -1035,8 +1043,8 @@ static void tensor_info(Emit *e, const char *prefix, int idx, const char *name, 
 		line(e, "static const morch_dim %s[] = { %s };", dims, dims_init(e, &n->shape));
 	}
 	static const char *const dt[] = { "MORCH_F32", "MORCH_F64", "MORCH_I32" };
-	*list = arena_printf("%s\t{ \"%s\", %s, %s, %d, %s },\n", *list, name, role, dt[n->type],
-	                     n->shape.rank, dims);
+	str_add(list, "\t{ \"%s\", %s, %s, %d, %s },\n", name, role, dt[n->type], n->shape.rank,
+	        dims);
 }
 
 /* The prefix of a graph's reflection statics: G_info, lengthened until no graph's name starts
@@ -1062,24 +1070,24 @@ static void emit_reflect(Emit *e, const Module *m)
 	const char *P = static_prefix(m, g);
 	const char *T = e->T;
 	/* thunks: unpack arrays of pointers into the typed call */
-	char *sz = "";
+	Str szb = { 0 };
 	for (int i = 0; i < g->nsyms; i++)
-		sz = arena_printf("%ssizes[%d], ", sz, i);
+		str_add(&szb, "sizes[%d], ", i);
+	const char *sz = str_get(&szb);
 	line(e, "static size_t %s_workspace_bytes(const int64_t *sizes)", P);
 	line(e, "{");
 	if (!g->nsyms)
 		line(e, "\t(void)sizes;");
 	line(e, "\treturn %s_workspace_bytes(%.*s);", G, g->nsyms ? (int)strlen(sz) - 2 : 0, sz);
 	line(e, "}");
-	char *ins = "";
+	Str insb = { 0 }, outsb = { 0 };
 	int k = 0;
 	for (int i = 0; i < g->nargs; i++)
 		if (g->arg[i].role != ARG_UPSTREAM)
-			ins = arena_printf("%s(const %s *)args[%d], ", ins,
-			                   dtype_c(g->node[g->arg[i].node].type), k++);
-	char *outs = "";
+			str_add(&insb, "(const %s *)args[%d], ", dtype_c(g->node[g->arg[i].node].type), k++);
 	for (int i = 0; i < g->nouts; i++)
-		outs = arena_printf("%s(%s *)outs[%d], ", outs, dtype_c(g->node[g->out[i].node].type), i);
+		str_add(&outsb, "(%s *)outs[%d], ", dtype_c(g->node[g->out[i].node].type), i);
+	const char *ins = str_get(&insb), *outs = str_get(&outsb);
 	line(e, "static void %s_forward(const int64_t *sizes, const void *const *args, "
 	        "void *const *outs, void *ws)", P);
 	line(e, "{");
@@ -1090,9 +1098,9 @@ static void emit_reflect(Emit *e, const Module *m)
 	line(e, "\t%s_forward(%s%s%sws);", G, sz, ins, outs);
 	line(e, "}");
 	if (g->has_grad) {
-		char *ds = "";
+		Str ds = { 0 };
 		for (int i = 0; i < g->nwrt; i++)
-			ds = arena_printf("%s(%s *)grads[%d], ", ds, T, i);
+			str_add(&ds, "(%s *)grads[%d], ", T, i);
 		line(e, "static void %s_grad(const int64_t *sizes, const void *const *args, "
 		        "void *const *outs, const void *upstream, void *const *grads, void *ws)", P);
 		line(e, "{");
@@ -1103,10 +1111,10 @@ static void emit_reflect(Emit *e, const Module *m)
 		if (g->upstream < 0)
 			line(e, "\t(void)upstream;");
 		line(e, "\t%s_grad(%s%s%s%s%sws);", G, sz, ins, outs,
-		     g->upstream >= 0 ? arena_printf("(const %s *)upstream, ", T) : "", ds);
+		     g->upstream >= 0 ? arena_printf("(const %s *)upstream, ", T) : "", str_get(&ds));
 		line(e, "}");
 	}
-	char *args = "", *outl = "", *up = "", *gl = "";
+	Str args = { 0 }, outl = { 0 }, up = { 0 }, gl = { 0 }, wrt = { 0 };
 	int n = 0;
 	for (int i = 0; i < g->nargs; i++) {
 		const Arg *a = &g->arg[i];
@@ -1118,39 +1126,39 @@ static void emit_reflect(Emit *e, const Module *m)
 	}
 	for (int i = 0; i < g->nouts; i++)
 		tensor_info(e, P, n++, g->out[i].name, "MORCH_OUTPUT", &g->node[g->out[i].node], &outl);
-	char *wrt = "";
+	int *pos = arena_alloc(sizeof *pos * (size_t)(g->nargs + 1)); /* index among inputs and params */
+	for (int i = 0, k2 = 0; i < g->nargs; i++)
+		pos[i] = g->arg[i].role != ARG_UPSTREAM ? k2++ : -1;
 	for (int i = 0; i < g->nwrt; i++) {
 		tensor_info(e, P, n++, g->arg[g->wrt[i]].name, "MORCH_GRAD",
 		            &g->node[g->arg[g->wrt[i]].node], &gl);
-		int pos = 0; /* index among inputs and params */
-		for (int j = 0; j < g->wrt[i]; j++)
-			pos += g->arg[j].role != ARG_UPSTREAM;
-		wrt = arena_printf("%s%s%d", wrt, i ? ", " : "", pos);
+		str_add(&wrt, "%s%d", i ? ", " : "", pos[g->wrt[i]]);
 	}
-	const char *lists[4][3] = { { "args", args, NULL }, { "outs", outl, NULL },
-	                            { "upstream", up, NULL }, { "grads", gl, NULL } };
+	const struct { const char *name; const Str *list; } lists[] = {
+		{ "args", &args }, { "outs", &outl }, { "upstream", &up }, { "grads", &gl },
+	};
 	for (int i = 0; i < 4; i++)
-		if (*lists[i][1]) {
-			line(e, "static const morch_tensor_info %s_%s[] = {", P, lists[i][0]);
-			fputs(lists[i][1], e->f);
+		if (lists[i].list->len) {
+			line(e, "static const morch_tensor_info %s_%s[] = {", P, lists[i].name);
+			fputs(str_get(lists[i].list), e->f);
 			line(e, "};");
 		}
-	if (*wrt)
-		line(e, "static const int %s_wrt[] = { %s };", P, wrt);
+	if (wrt.len)
+		line(e, "static const int %s_wrt[] = { %s };", P, str_get(&wrt));
 	if (g->nsyms) {
-		char *names = "";
+		Str names = { 0 };
 		for (int i = 0; i < g->nsyms; i++)
-			names = arena_printf("%s%s\"%s\"", names, i ? ", " : "", g->sym[i]);
-		line(e, "static const char *const %s_sizes[] = { %s };", P, names);
+			str_add(&names, "%s\"%s\"", i ? ", " : "", g->sym[i]);
+		line(e, "static const char *const %s_sizes[] = { %s };", P, str_get(&names));
 	}
 	line(e, "const morch_graph_info %s_info = {", G);
 	line(e, "\t\"%s\", %s, %d, %s,", G, g->real == T_F64 ? "MORCH_F64" : "MORCH_F32", g->nsyms,
 	     g->nsyms ? arena_printf("%s_sizes", P) : "NULL");
-	line(e, "\t%d, %s, %d, %s,", k, *args ? arena_printf("%s_args", P) : "NULL", g->nouts,
-	     *outl ? arena_printf("%s_outs", P) : "NULL");
-	line(e, "\t%d, %s, %d, %s, %s,", g->has_grad, *up ? arena_printf("%s_upstream", P) : "NULL",
-	     g->nwrt, *wrt ? arena_printf("%s_wrt", P) : "NULL",
-	     *gl ? arena_printf("%s_grads", P) : "NULL");
+	line(e, "\t%d, %s, %d, %s,", k, args.len ? arena_printf("%s_args", P) : "NULL", g->nouts,
+	     outl.len ? arena_printf("%s_outs", P) : "NULL");
+	line(e, "\t%d, %s, %d, %s, %s,", g->has_grad, up.len ? arena_printf("%s_upstream", P) : "NULL",
+	     g->nwrt, wrt.len ? arena_printf("%s_wrt", P) : "NULL",
+	     gl.len ? arena_printf("%s_grads", P) : "NULL");
 	line(e, "\t%s_workspace_bytes, %s_forward, %s,", P, P,
 	     g->has_grad ? arena_printf("%s_grad", P) : "NULL");
 	line(e, "};");
@@ -1244,18 +1252,12 @@ void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard)
 		line(&e, " *");
 		Param *fw = arena_alloc(sizeof *fw * (size_t)(npf + 1));
 		int nfw = params(&e, FN_FORWARD, false, fw);
-		char *names = "";
-		for (int k = 0; k < nfw; k++)
-			names = arena_printf("%s%s%s", names, k ? ", " : "", fw[k].name);
-		line(&e, " * %s_forward(%s): computes the outputs.", g->name, names);
+		line(&e, " * %s_forward(%s): computes the outputs.", g->name, param_names(fw, nfw));
 		doc_params(&e, fw, nfw);
 		if (g->has_grad) {
-			names = "";
-			for (int k = 0; k < npf; k++)
-				names = arena_printf("%s%s%s", names, k ? ", " : "", pf[k].name);
 			line(&e, " *");
 			line(&e, " * %s_grad(%s): computes the outputs and the gradients (overwritten, not "
-			         "accumulated).", g->name, names);
+			         "accumulated).", g->name, param_names(pf, npf));
 			doc_params(&e, pf, npf);
 		}
 		line(&e, " *");

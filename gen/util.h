@@ -12,6 +12,14 @@ char *arena_strdup(const char *s);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void arena_free_all(void);
 
+/* A string built piece by piece in the arena, in amortized linear time. */
+typedef struct Str {
+	char *s;
+	size_t len, cap;
+} Str;
+void str_add(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *str_get(const Str *b); /* "" while empty */
+
 /* Appends to a growing array: ARRAY_PUSH(g->arg, g->nargs, g->capargs, value). */
 #define ARRAY_PUSH(ptr, n, cap, value)                                                     \
 	do {                                                                               \
