@@ -371,6 +371,10 @@ GraphAst *parse_source(const char *text, size_t len)
 	GraphAst *graphs = NULL;
 	if (morch_yylex_init(&scanner))
 		unreachable("cannot start the lexer");
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
+		text += 3;
+		len -= 3;
+	}
 	morch_yy_scan_bytes(text, (int)len, scanner);
 	morch_yyparse(scanner, &graphs);
 	morch_yylex_destroy(scanner);
