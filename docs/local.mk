@@ -1,1 +1,10 @@
-# docs/: (empty so far)
+# docs/: the documentation pages, installed in $(docdir), and a test that runs their examples.
+dist_doc_DATA += \
+	docs/language.md \
+	docs/ops.md \
+	docs/c-api.md \
+	docs/internals.md
+
+# Every .morch graph, C caller, header excerpt and IR dump in the pages is checked.
+TESTS += docs/check-examples.sh
+EXTRA_DIST += docs/check-examples.sh

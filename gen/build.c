@@ -55,20 +55,23 @@ static Name *lookup(Ctx *c, const char *s)
 /* Declares a name; reports a redefinition or a reserved word and returns false. */
 static bool declare(Ctx *c, const char *s, Loc loc, SymKind kind, int node, int arg)
 {
-	if (is_function(s)) {
-		error_at(loc, "'%s' is a function name and cannot be redefined", s);
-		return false;
-	}
 	Name *old = lookup(c, s);
 	if (old) {
 		error_at(loc, "redefinition of '%s' (first defined at line %d, column %d)", s,
 		         old->loc.first_line, old->loc.first_column);
 		return false;
 	}
+	bool reserved = is_function(s);
+	if (reserved) {
+		/* still declared, as a failed value, so later uses report nothing more */
+		error_at(loc, "'%s' is a function name and cannot be redefined", s);
+		kind = N_VALUE;
+		node = POISON;
+	}
 	Name *n = arena_alloc(sizeof *n);
 	*n = (Name){ s, kind, node, arg, loc, c->names };
 	c->names = n;
-	return true;
+	return !reserved;
 }
 
 static const char *shp(Ctx *c, int id, char *buf, size_t size)
@@ -79,6 +82,16 @@ static const char *shp(Ctx *c, int id, char *buf, size_t size)
 static Node *node(Ctx *c, int id)
 {
 	return &c->g->node[id];
+}
+
+/* Generated code indexes with int64_t: keep element counts far from its limits. */
+static bool too_large(Ctx *c, const Shape *s, Loc loc)
+{
+	if (!shape_too_large(s))
+		return false;
+	char b[256];
+	error_at(loc, "tensor of shape %s is too large", shape_str(c->g, s, b, sizeof b));
+	return true;
 }
 
 /* ---- expressions ---- */
@@ -108,6 +121,8 @@ static int binary(Ctx *c, Op op, const char *opname, int a, int b, Loc loc)
 		         shp(c, a, sa, sizeof sa), shp(c, b, sb, sizeof sb));
 		return POISON;
 	}
+	if (too_large(c, &s, loc))
+		return POISON;
 	return ir_binary(c->g, op, a, b, loc);
 }
 
@@ -142,6 +157,8 @@ static int matmul(Ctx *c, int a, int b, Loc loc)
 		         shp(c, b, bb, sizeof bb));
 		return POISON;
 	}
+	if (too_large(c, &out, loc))
+		return POISON;
 	int r = ir_matmul(c->g, ir_reshape(c->g, a, &ra, loc), ir_reshape(c->g, b, &rb, loc),
 	                  false, false, loc);
 	Shape want = shape_scalar();
@@ -278,8 +295,15 @@ static int reshape(Ctx *c, Expr *call, int x, Expr *list)
 	Dim have = shape_count(&node(c, x)->shape), want = shape_count(&to);
 	char a[256], b[256];
 	if (infer >= 0 && !dim_div(have, want, &to.dim[infer])) {
+		/* show the -1 as written: put the placeholder back in the printed shape */
+		shape_str(c->g, &to, b, sizeof b);
+		char *one = b + 1;
+		for (int i = 0; i < infer; i++)
+			one = strstr(one, ", ") + 2;
+		memmove(one + 1, one, strlen(one) + 1);
+		one[0] = '-';
 		error_at(list->loc, "cannot reshape %s to %s: the -1 does not divide exactly",
-		         shp(c, x, a, sizeof a), shape_str(c->g, &to, b, sizeof b));
+		         shp(c, x, a, sizeof a), b);
 		return POISON;
 	}
 	want = shape_count(&to);
@@ -552,6 +576,8 @@ static void decl(Ctx *c, Stmt *s)
 		}
 		sh.dim[sh.rank++] = dim_sym(n->node);
 	}
+	if (ok && too_large(c, &sh, s->name_loc))
+		ok = false;
 	if (!ok) {
 		declare(c, s->name, s->name_loc, N_VALUE, POISON, -1);
 		return;
@@ -658,6 +684,7 @@ static void grad_stmt(Ctx *c, Stmt *s, bool *seen)
 		return;
 	g->has_grad = true;
 	g->grad_target = name_node(c, t, s->name_loc);
+	g->grad_name = s->name;
 }
 
 /* Differentiates once every statement is in: the seed is 1 for a scalar target, otherwise an
@@ -670,8 +697,8 @@ static void finish_grad(Ctx *c)
 	if (ts.rank == 0) {
 		seed = ir_const(g, 1, g->node[t].loc);
 	} else {
-		const char *tname = g->node[t].name ? g->node[t].name : "target";
-		g->upstream = graph_add_arg(g, tname, ARG_UPSTREAM, g->real, &ts, g->node[t].loc);
+		g->upstream = graph_add_arg(g, g->grad_name, ARG_UPSTREAM, g->real, &ts,
+		                            g->node[t].loc);
 		seed = g->arg[g->upstream].node;
 	}
 	int *wrt_nodes = arena_alloc(sizeof *wrt_nodes * (size_t)g->nwrt);

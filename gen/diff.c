@@ -23,9 +23,27 @@ static const Shape *shape(Diff *d, int id)
 }
 
 /* Small algebra that keeps gradients readable: x*1, 1*x and -(-x) vanish, scalar constants fold. */
+static bool plain_const(const Graph *g, int id, double *v)
+{
+	const Node *n = &g->node[id];
+	if (n->op != OP_CONST || !dim_is_one(&n->attr.cst.scale))
+		return false;
+	*v = n->attr.cst.value;
+	return true;
+}
+
 static int bin(Diff *d, Op op, int a, int b)
 {
 	Graph *g = d->g;
+	double va, vb;
+	if (plain_const(g, a, &va) && plain_const(g, b, &vb)) {
+		switch (op) {
+		case OP_ADD: return ir_const(g, va + vb, d->loc);
+		case OP_SUB: return ir_const(g, va - vb, d->loc);
+		case OP_MUL: return ir_const(g, va * vb, d->loc);
+		default: break;
+		}
+	}
 	Shape s;
 	shape_broadcast(shape(d, a), shape(d, b), &s);
 	if (op == OP_MUL && ir_is_const(g, b, 1) && shape_eq(&s, shape(d, a)))

@@ -192,12 +192,13 @@ static const char *literal(Emit *e, double v)
 {
 	char buf[64];
 	bool f32 = e->g->real == T_F32;
-	if (isnan(v))
+	double r = f32 ? (double)(float)v : v; /* beyond float's range, 1e39 is inf in f32 */
+	if (isnan(r))
 		return "NAN";
-	if (isinf(v))
-		return v > 0 ? "INFINITY" : "(-INFINITY)";
+	if (isinf(r))
+		return r > 0 ? "INFINITY" : "(-INFINITY)";
 	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, f32 ? (double)(float)v : v);
+		snprintf(buf, sizeof buf, "%.*g", prec, r);
 		if (f32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
 			break;
 	}
@@ -624,11 +625,22 @@ static void emit_matmul(Emit *e, const Plan *p, int id)
 		A = "ma", B = "mb", C = "mc";
 	}
 	const char *aik = ta ? arena_printf("%s[i2 * %s + i0]", A, M) : arena_printf("%s[i0 * %s + i2]", A, K);
-	if (!tb) { /* i, k, j: the inner loop runs along rows of B and C */
+	if (!tb && !ta) { /* i, k, j: the inner loop runs along rows of B and C */
 		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", M);
 		line(e, "\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
 		line(e, "\t\t%s[i0 * %s + i1] = 0;", C, N);
 		line(e, "\tfor (int64_t i2 = 0; i2 < %s; i2++) {", K);
+		line(e, "\t\t%s av = %s;", e->T, aik);
+		line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
+		line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
+		line(e, "\t}");
+		line(e, "}");
+	} else if (!tb) { /* A transposed: k, i, j, so A is read along its rows too */
+		line(e, "for (int64_t i0 = 0; i0 < %s; i0++)",
+		     dim_c(e, dim_mul(ad[ta ? 1 : 0], bd[tb ? 0 : 1])));
+		line(e, "\t%s[i0] = 0;", C);
+		line(e, "for (int64_t i2 = 0; i2 < %s; i2++) {", K);
+		line(e, "\tfor (int64_t i0 = 0; i0 < %s; i0++) {", M);
 		line(e, "\t\t%s av = %s;", e->T, aik);
 		line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
 		line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
@@ -831,7 +843,7 @@ static int params(Emit *e, FnKind kind, bool sizes_only, Param *out)
 		                    e->nm.out[i] };
 	}
 	if (kind == FN_GRAD) {
-		const char *target = g->node[g->grad_target].name;
+		const char *target = g->grad_name;
 		if (g->upstream >= 0) {
 			const Node *nd = &g->node[g->arg[g->upstream].node];
 			out[n++] = (Param){
@@ -846,7 +858,7 @@ static int params(Emit *e, FnKind kind, bool sizes_only, Param *out)
 			out[n++] = (Param){ arena_printf("%s *restrict %s", e->T, e->nm.d[i]),
 			                    arena_printf("%s *%s", e->T, e->nm.d[i]),
 			                    arena_printf("gradient of '%s' with respect to '%s', %s",
-			                                 target ? target : "the target",
+			                                 target,
 			                                 g->arg[g->wrt[i]].name,
 			                                 shape_doc(e, &nd->shape, nd->type)),
 			                    e->nm.d[i] };
@@ -1027,16 +1039,33 @@ static void tensor_info(Emit *e, const char *prefix, int idx, const char *name, 
 	                     n->shape.rank, dims);
 }
 
-static void emit_reflect(Emit *e)
+/* The prefix of a graph's reflection statics: G_info, lengthened until no graph's name starts
+ * with it, so no graph's public symbol can equal one of them. */
+static const char *static_prefix(const Module *m, const Graph *g)
+{
+	const char *p = arena_printf("%s_info", g->name);
+	for (int i = 0; i < m->ngraphs; i++) {
+		size_t n = strlen(p);
+		const char *h = m->graph[i]->name;
+		if (m->graph[i] != g && strncmp(h, p, n) == 0 && (h[n] == 0 || h[n] == '_')) {
+			p = arena_printf("%s_", p);
+			i = -1;
+		}
+	}
+	return p;
+}
+
+static void emit_reflect(Emit *e, const Module *m)
 {
 	const Graph *g = e->g;
 	const char *G = g->name;
+	const char *P = static_prefix(m, g);
 	const char *T = e->T;
 	/* thunks: unpack arrays of pointers into the typed call */
 	char *sz = "";
 	for (int i = 0; i < g->nsyms; i++)
 		sz = arena_printf("%ssizes[%d], ", sz, i);
-	line(e, "static size_t %s_info_workspace_bytes(const int64_t *sizes)", G);
+	line(e, "static size_t %s_workspace_bytes(const int64_t *sizes)", P);
 	line(e, "{");
 	if (!g->nsyms)
 		line(e, "\t(void)sizes;");
@@ -1051,8 +1080,8 @@ static void emit_reflect(Emit *e)
 	char *outs = "";
 	for (int i = 0; i < g->nouts; i++)
 		outs = arena_printf("%s(%s *)outs[%d], ", outs, dtype_c(g->node[g->out[i].node].type), i);
-	line(e, "static void %s_info_forward(const int64_t *sizes, const void *const *args, "
-	        "void *const *outs, void *ws)", G);
+	line(e, "static void %s_forward(const int64_t *sizes, const void *const *args, "
+	        "void *const *outs, void *ws)", P);
 	line(e, "{");
 	if (!g->nsyms)
 		line(e, "\t(void)sizes;");
@@ -1064,8 +1093,8 @@ static void emit_reflect(Emit *e)
 		char *ds = "";
 		for (int i = 0; i < g->nwrt; i++)
 			ds = arena_printf("%s(%s *)grads[%d], ", ds, T, i);
-		line(e, "static void %s_info_grad(const int64_t *sizes, const void *const *args, "
-		        "void *const *outs, const void *upstream, void *const *grads, void *ws)", G);
+		line(e, "static void %s_grad(const int64_t *sizes, const void *const *args, "
+		        "void *const *outs, const void *upstream, void *const *grads, void *ws)", P);
 		line(e, "{");
 		if (!g->nsyms)
 			line(e, "\t(void)sizes;");
@@ -1082,16 +1111,16 @@ static void emit_reflect(Emit *e)
 	for (int i = 0; i < g->nargs; i++) {
 		const Arg *a = &g->arg[i];
 		if (a->role == ARG_UPSTREAM)
-			tensor_info(e, G, n++, a->name, "MORCH_UPSTREAM", &g->node[a->node], &up);
+			tensor_info(e, P, n++, a->name, "MORCH_UPSTREAM", &g->node[a->node], &up);
 		else
-			tensor_info(e, G, n++, a->name, a->role == ARG_PARAM ? "MORCH_PARAM" : "MORCH_INPUT",
+			tensor_info(e, P, n++, a->name, a->role == ARG_PARAM ? "MORCH_PARAM" : "MORCH_INPUT",
 			            &g->node[a->node], &args);
 	}
 	for (int i = 0; i < g->nouts; i++)
-		tensor_info(e, G, n++, g->out[i].name, "MORCH_OUTPUT", &g->node[g->out[i].node], &outl);
+		tensor_info(e, P, n++, g->out[i].name, "MORCH_OUTPUT", &g->node[g->out[i].node], &outl);
 	char *wrt = "";
 	for (int i = 0; i < g->nwrt; i++) {
-		tensor_info(e, G, n++, g->arg[g->wrt[i]].name, "MORCH_GRAD",
+		tensor_info(e, P, n++, g->arg[g->wrt[i]].name, "MORCH_GRAD",
 		            &g->node[g->arg[g->wrt[i]].node], &gl);
 		int pos = 0; /* index among inputs and params */
 		for (int j = 0; j < g->wrt[i]; j++)
@@ -1102,28 +1131,28 @@ static void emit_reflect(Emit *e)
 	                            { "upstream", up, NULL }, { "grads", gl, NULL } };
 	for (int i = 0; i < 4; i++)
 		if (*lists[i][1]) {
-			line(e, "static const morch_tensor_info %s_info_%s[] = {", G, lists[i][0]);
+			line(e, "static const morch_tensor_info %s_%s[] = {", P, lists[i][0]);
 			fputs(lists[i][1], e->f);
 			line(e, "};");
 		}
 	if (*wrt)
-		line(e, "static const int %s_info_wrt[] = { %s };", G, wrt);
+		line(e, "static const int %s_wrt[] = { %s };", P, wrt);
 	if (g->nsyms) {
 		char *names = "";
 		for (int i = 0; i < g->nsyms; i++)
 			names = arena_printf("%s%s\"%s\"", names, i ? ", " : "", g->sym[i]);
-		line(e, "static const char *const %s_info_sizes[] = { %s };", G, names);
+		line(e, "static const char *const %s_sizes[] = { %s };", P, names);
 	}
 	line(e, "const morch_graph_info %s_info = {", G);
 	line(e, "\t\"%s\", %s, %d, %s,", G, g->real == T_F64 ? "MORCH_F64" : "MORCH_F32", g->nsyms,
-	     g->nsyms ? arena_printf("%s_info_sizes", G) : "NULL");
-	line(e, "\t%d, %s, %d, %s,", k, *args ? arena_printf("%s_info_args", G) : "NULL", g->nouts,
-	     *outl ? arena_printf("%s_info_outs", G) : "NULL");
-	line(e, "\t%d, %s, %d, %s, %s,", g->has_grad, *up ? arena_printf("%s_info_upstream", G) : "NULL",
-	     g->nwrt, *wrt ? arena_printf("%s_info_wrt", G) : "NULL",
-	     *gl ? arena_printf("%s_info_grads", G) : "NULL");
-	line(e, "\t%s_info_workspace_bytes, %s_info_forward, %s,", G, G,
-	     g->has_grad ? arena_printf("%s_info_grad", G) : "NULL");
+	     g->nsyms ? arena_printf("%s_sizes", P) : "NULL");
+	line(e, "\t%d, %s, %d, %s,", k, *args ? arena_printf("%s_args", P) : "NULL", g->nouts,
+	     *outl ? arena_printf("%s_outs", P) : "NULL");
+	line(e, "\t%d, %s, %d, %s, %s,", g->has_grad, *up ? arena_printf("%s_upstream", P) : "NULL",
+	     g->nwrt, *wrt ? arena_printf("%s_wrt", P) : "NULL",
+	     *gl ? arena_printf("%s_grads", P) : "NULL");
+	line(e, "\t%s_workspace_bytes, %s_forward, %s,", P, P,
+	     g->has_grad ? arena_printf("%s_grad", P) : "NULL");
 	line(e, "};");
 }
 
@@ -1165,7 +1194,7 @@ void emit_c(FILE *f, const Module *m, const EmitOptions *opt)
 		}
 		if (opt->reflect) {
 			fputc('\n', f);
-			emit_reflect(&e);
+			emit_reflect(&e, m);
 		}
 	}
 	if (opt->reflect) {

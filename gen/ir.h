@@ -101,6 +101,7 @@ typedef struct Graph {
 	/* the `grad` statement, if any */
 	bool has_grad;
 	int grad_target;   /* node */
+	const char *grad_name; /* the target as the grad statement names it */
 	int upstream;      /* arg index of the upstream gradient, or -1 for a scalar target */
 	int *wrt;          /* arg indices */
 	int *dnode;        /* gradient node of each wrt arg */
@@ -141,6 +142,7 @@ bool dim_is_const(const Dim *d);
 Dim dim_mul(Dim a, Dim b);
 bool dim_div(Dim a, Dim b, Dim *q); /* false when b does not divide a exactly */
 Dim shape_count(const Shape *s);
+bool shape_too_large(const Shape *s); /* more elements than generated code can index */
 Shape shape_scalar(void);
 bool shape_eq(const Shape *a, const Shape *b);
 bool shape_broadcast(const Shape *a, const Shape *b, Shape *out);

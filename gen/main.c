@@ -271,6 +271,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	o.input = argv[optind];
+	if (strcmp(o.input, "-") == 0 && !o.output && strcmp(o.emit, "c") == 0) {
+		fprintf(stderr, "morchgen: reading standard input needs -o OUT.c\n");
+		return 1;
+	}
 	int status = run(&o, argc, argv);
 	arena_free_all();
 	return status;

@@ -37,13 +37,24 @@ bool dim_is_one(const Dim *d)
 	return d->coef == 1 && dim_is_const(d);
 }
 
+/* Saturates instead of overflowing; build.c rejects shapes that get near the limits. */
 Dim dim_mul(Dim a, Dim b)
 {
 	Dim r = a;
-	r.coef = a.coef * b.coef;
+	if (__builtin_mul_overflow(a.coef, b.coef, &r.coef))
+		r.coef = INT64_MAX;
 	for (int i = 0; i < MAX_SYMS; i++)
-		r.exp[i] = (uint8_t)(a.exp[i] + b.exp[i]);
+		r.exp[i] = a.exp[i] + b.exp[i] > UINT8_MAX ? UINT8_MAX : (uint8_t)(a.exp[i] + b.exp[i]);
 	return r;
+}
+
+bool shape_too_large(const Shape *s)
+{
+	Dim n = shape_count(s);
+	int degree = 0;
+	for (int i = 0; i < MAX_SYMS; i++)
+		degree += n.exp[i];
+	return n.coef > ((int64_t)1 << 48) || degree > 64;
 }
 
 bool dim_div(Dim a, Dim b, Dim *q)
