@@ -464,6 +464,46 @@ static void mi_c_names(const Run *r, const Ref *ref, Arr *out)
 	out[1] = mul(out[0], num(2));
 }
 
+static void mi_size_target(const Run *r, const Ref *ref, Arr *out)
+{
+	UNUSED;
+	out[0] = num((double)run_size(r, "N"));
+	out[1] = X(0);
+}
+
+static void mi_no_args(const Run *r, const Ref *ref, Arr *out)
+{
+	UNUSED;
+	(void)r;
+	out[0] = num(7.5);
+}
+
+static void mi_reshape_scalar(const Run *r, const Ref *ref, Arr *out)
+{
+	UNUSED;
+	Arr w = X(0);
+	int64_t one = 1;
+	Arr cols = ref_reduce(R_SUM, w, 0, true);
+	out[0] = add(add(mul(sum_all(w), w), ref_reshape(cols, 1, &cols.n)),
+	             ref_reshape(ref_reduce(R_MEAN, w, ALL_AXES, false), 1, &one));
+}
+
+static void mi_grad_views(const Run *r, const Ref *ref, Arr *out)
+{
+	UNUSED;
+	out[0] = mul(X(0), num(3));
+}
+
+static void mi_many_sizes(const Run *r, const Ref *ref, Arr *out)
+{
+	UNUSED;
+	Arr a = X(0), f = X(5);
+	Arr t = add(sum_all(mul(a, a)), mul(ref_reduce(R_MEAN, X(1), ALL_AXES, false),
+	                                    ref_reduce(R_MAX, X(2), ALL_AXES, false)));
+	t = sub(add(t, sum_all(ref_unary(R_EXP, X(3)))), ref_reduce(R_MIN, X(4), ALL_AXES, false));
+	out[0] = add(t, dvd(sum_all(mul(f, a)), num((double)f.dim[0])));
+}
+
 static void hv_zero(const Run *r, const Ref *ref, Arr *out)
 {
 	UNUSED;
@@ -556,7 +596,8 @@ static const Ref refs[] = {
 	CLOSED(mi_const_target), CLOSED(mi_out_args), CLOSED_AS("mi_target_input", mi_echo_args, 1),
 	CLOSED_AS("mi_target_scalar_param", mi_echo_args, 1), CLOSED(mi_unit_dims),
 	CLOSED(mi_forward_only), CLOSED(mi_views), CLOSED(mi_same_grads), CLOSED(mi_sizes),
-	CLOSED(mi_c_names), CLOSED(hv_zero),
+	CLOSED(mi_c_names), CLOSED(hv_zero), CLOSED(mi_size_target), CLOSED(mi_no_args),
+	CLOSED(mi_reshape_scalar), CLOSED(mi_grad_views), CLOSED(mi_many_sizes),
 
 	UN("fx_tanh_1x1", R_TANH), MM("fx_mm_1x1"), BIN("fx_mul_1x7", R_MUL),
 	ALONG("fx_softmax_1x7", R_SOFTMAX, -1, false, 1), RED("fx_sum_7x1", R_SUM, 0, false),
