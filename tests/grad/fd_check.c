@@ -21,7 +21,7 @@ static const double H = 1e-5;
 static const double RTOL = 1e-6;
 static const double ROUNDING = 100 * DBL_EPSILON / 1e-5; /* times sum |u * out| */
 
-enum { ALL_BELOW = 64, ENDS = 4, SAMPLES = 12, MAX_REPORTS = 6 };
+enum { ALL_BELOW = 256, ENDS = 8, SAMPLES = 32, MAX_REPORTS = 6 };
 
 typedef struct Check {
 	Run *r;

@@ -33,6 +33,11 @@ static const Tie ties[] = {
 	  { { 0, 0.5, 0.5, 0, 0.25, 0.25, 0.25, 0.25 } } },
 	{ "tie_min_all", { { 1, -1, 0, -1, -1, 5, 2, 3 } }, -1,
 	  { { 0, 1. / 3, 0, 1. / 3, 1. / 3, 0, 0, 0 } } },
+	/* against constants: x = 0 ties maximum(x, 0), x = 0.5 ties minimum(0.5, x) */
+	{ "tie_maximum_scalar", { { 0, 0.5, -1, 2 } }, 0 + 0 + 0.5 + 0.5 - 1 + 2 + 0.5,
+	  { { 0.5 + 1, 1 + 0.5, 0 + 1, 1 + 0 } } },
+	{ "tie_max_ax0", { { 4, 1, 4, 1, 4, 0 } }, 2 * (4 + 1),
+	  { { 2. / 3, 1, 2. / 3, 1, 2. / 3, 0 } } },
 };
 
 static void check_tie(const Tie *t, const char *graph)
