@@ -17,9 +17,10 @@
 #include "harness.h"
 
 /* h balances truncation (h^2 f''') against rounding (eps |f| / h); the tolerance takes both. */
-static const double H = 1e-5;
+#define STEP 1e-5
+static const double H = STEP;
 static const double RTOL = 1e-6;
-static const double ROUNDING = 100 * DBL_EPSILON / 1e-5; /* times sum |u * out| */
+static const double ROUNDING = 100 * DBL_EPSILON / STEP; /* times sum |u * out| */
 
 enum { ALL_BELOW = 256, ENDS = 8, SAMPLES = 32, MAX_REPORTS = 6 };
 
