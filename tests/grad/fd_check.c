@@ -16,7 +16,8 @@
 #include "checks.h"
 #include "harness.h"
 
-/* h balances truncation (h^2 f''') against rounding (eps |f| / h); the tolerance takes both. */
+/* h balances truncation (h^4 f^(5), after extrapolation) against rounding (eps |f| / h); the
+ * tolerance takes both. */
 #define STEP 1e-5
 static const double H = STEP;
 static const double RTOL = 1e-6;
