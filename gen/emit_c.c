@@ -601,6 +601,15 @@ static void emit_along(Emit *e, const Plan *p, int id)
 	close_loops(e, loops);
 }
 
+/* The body both untransposed-B orders share: row i0 of C += A(i0, i2) * row i2 of B. */
+static void row_update(Emit *e, const char *aik, const char *B, const char *C, const char *N)
+{
+	line(e, "\t\t%s av = %s;", e->T, aik);
+	line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
+	line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
+	line(e, "\t}");
+}
+
 static void emit_matmul(Emit *e, const Plan *p, int id)
 {
 	const Node *n = &e->g->node[id];
@@ -630,10 +639,7 @@ static void emit_matmul(Emit *e, const Plan *p, int id)
 		line(e, "\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
 		line(e, "\t\t%s[i0 * %s + i1] = 0;", C, N);
 		line(e, "\tfor (int64_t i2 = 0; i2 < %s; i2++) {", K);
-		line(e, "\t\t%s av = %s;", e->T, aik);
-		line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
-		line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
-		line(e, "\t}");
+		row_update(e, aik, B, C, N);
 		line(e, "}");
 	} else if (!tb) { /* A transposed: k, i, j, so A is read along its rows too */
 		line(e, "for (int64_t i0 = 0; i0 < %s; i0++)",
@@ -641,10 +647,7 @@ static void emit_matmul(Emit *e, const Plan *p, int id)
 		line(e, "\t%s[i0] = 0;", C);
 		line(e, "for (int64_t i2 = 0; i2 < %s; i2++) {", K);
 		line(e, "\tfor (int64_t i0 = 0; i0 < %s; i0++) {", M);
-		line(e, "\t\t%s av = %s;", e->T, aik);
-		line(e, "\t\tfor (int64_t i1 = 0; i1 < %s; i1++)", N);
-		line(e, "\t\t\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
-		line(e, "\t}");
+		row_update(e, aik, B, C, N);
 		line(e, "}");
 	} else { /* B transposed: each result is a dot product of rows */
 		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", M);
