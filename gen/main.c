@@ -192,6 +192,7 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		.header = base_name(hpath),
 		.reflect = o->reflect,
 		.module = identifier(cpath, false),
+		.opt_level = 2,
 	};
 	Out c = { 0 }, h = { 0 };
 	if (!out_open(&c, cpath))

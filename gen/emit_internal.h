@@ -1,0 +1,102 @@
+/* emit_internal.h: what the files of the C emitter share. The emitter prints schedules
+ * (schedule.h); it decides nothing about fusion or memory.
+ *
+ *   emit_c.c       the .c and .h files, graph by graph
+ *   emit_func.c    G_forward, G_grad, G_workspace_bytes: kernel calls and the workspace
+ *   emit_loop.c    loop kernels: fused elementwise nodes and reductions, matmul epilogues
+ *   emit_kernels.c matmul, softmax and friends, transpose, cross-entropy, copies
+ *   emit_reflect.c the --reflect descriptors
+ *   emit_names.c   C names for everything a user named, and for buffers
+ *   emit_text.c    the line() helper, dims, literals, expressions
+ */
+#ifndef MORCH_EMIT_INTERNAL_H
+#define MORCH_EMIT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "emit.h"
+#include "schedule.h"
+#include "util.h"
+
+/* C names for one graph, shared by its header and all its functions. */
+typedef struct Names {
+	const char **taken;
+	int ntaken, captaken;
+	const char *sym[MAX_SYMS];
+	const char **arg;  /* per Graph.arg */
+	const char **out;  /* per output */
+	const char **d;    /* per wrt */
+	const char **node; /* per node: the buffer's name when it has one */
+} Names;
+
+/* A buffer a kernel reads or writes: one pointer parameter, however many nodes use it. */
+typedef struct KParam {
+	int buf;
+	bool write;
+} KParam;
+
+typedef struct Emit {
+	FILE *f;
+	int depth;
+	const Graph *g;
+	const EmitOptions *opt;
+	const char *T;  /* element type */
+	const char *fs; /* libm suffix: "f" for float */
+	Names nm;
+	bool sym_used[MAX_SYMS];
+	/* while a kernel is written */
+	const Schedule *s;
+	KParam *kp;
+	int nkp, capkp;
+	int *mark; /* per node: == stamp while it is in the kernel being written */
+	int stamp;
+} Emit;
+
+/* emit_text.c */
+void line(Emit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *dim_c(Emit *e, Dim d);          /* "4 * N", marks N used */
+const char *literal(Emit *e, double v);     /* "0.5f" */
+const char *const_value(Emit *e, int id);   /* a constant node (or a view of one) */
+const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg);
+const char *shape_c(Emit *e, const Shape *s); /* "[3, N]" with C names of sizes */
+size_t elem_size(const Emit *e);
+void open_block(Emit *e);
+void close_blocks(Emit *e, int n);
+
+/* emit_names.c */
+void name_graph(Emit *e);
+const char *node_name(Emit *e, int id);
+const char *buf_name(Emit *e, int buf); /* views are named as what they alias */
+
+/* emit_loop.c */
+void emit_loop_kernel(Emit *e, const Kernel *k);
+/* The epilogue of a matmul kernel for row i0 (all rows when whole_rows is false). */
+void emit_epilogue(Emit *e, const Kernel *k, bool row_only);
+
+/* emit_kernels.c */
+const char *kread(Emit *e, int node);  /* the name of the buffer a kernel reads */
+const char *kwrite(Emit *e, int node); /* ... or writes */
+void emit_matmul_kernel(Emit *e, const Kernel *k);
+void emit_axis_kernel(Emit *e, const Kernel *k);
+void emit_other_kernel(Emit *e, const Kernel *k);
+void emit_copy_kernel(Emit *e, const Kernel *k);
+
+/* emit_func.c */
+const char *fn_name(const Graph *g, FnKind k);
+typedef struct Param {
+	const char *decl;  /* "const float *restrict a"; hdecl without restrict, for headers */
+	const char *hdecl;
+	const char *doc;   /* for the header comment */
+	const char *name;
+} Param;
+int params(Emit *e, FnKind kind, bool sizes_only, Param *out);
+const char *param_list(const Param *ps, int n, bool header);
+const char *param_names(const Param *ps, int n);
+void emit_function(Emit *e, const Schedule *s);
+void emit_workspace_bytes(Emit *e, Schedule *const *s, int n);
+const char *workspace_formula(Emit *e, Schedule *const *s, int n); /* for the header */
+
+/* emit_reflect.c */
+void emit_reflect(Emit *e, const Module *m);
+
+#endif

@@ -1,0 +1,116 @@
+/* emit_text.c: every line of C goes through line(); dims, literals and ops.def expressions
+ * become C text here. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit_internal.h"
+
+void line(Emit *e, const char *fmt, ...)
+{
+	for (int i = 0; i < e->depth; i++)
+		fputc('\t', e->f);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(e->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', e->f);
+}
+
+void open_block(Emit *e)
+{
+	line(e, "{");
+	e->depth++;
+}
+
+void close_blocks(Emit *e, int n)
+{
+	for (; n > 0; n--) {
+		e->depth--;
+		line(e, "}");
+	}
+}
+
+/* The graph with C names for its sizes, for printing dims. */
+static Graph c_named(const Emit *e)
+{
+	Graph tmp = *e->g;
+	for (int i = 0; i < e->g->nsyms; i++)
+		tmp.sym[i] = e->nm.sym[i];
+	return tmp;
+}
+
+const char *dim_c(Emit *e, Dim d)
+{
+	for (int i = 0; i < MAX_SYMS; i++)
+		if (d.exp[i])
+			e->sym_used[i] = true;
+	Graph tmp = c_named(e);
+	char buf[512];
+	return arena_strdup(dim_str(&tmp, &d, " * ", buf, sizeof buf));
+}
+
+const char *shape_c(Emit *e, const Shape *s)
+{
+	Graph tmp = c_named(e);
+	char buf[512];
+	return arena_strdup(shape_str(&tmp, s, buf, sizeof buf));
+}
+
+size_t elem_size(const Emit *e)
+{
+	return e->g->real == T_F64 ? 8 : 4;
+}
+
+/* The shortest literal that reads back as v in the graph's type. */
+const char *literal(Emit *e, double v)
+{
+	char buf[64];
+	bool f32 = e->g->real == T_F32;
+	double r = f32 ? (double)(float)v : v; /* beyond float's range, 1e39 is inf in f32 */
+	if (isnan(r))
+		return "NAN";
+	if (isinf(r))
+		return r > 0 ? "INFINITY" : "(-INFINITY)";
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, r);
+		if (f32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
+			break;
+	}
+	if (!strpbrk(buf, ".e"))
+		strcat(buf, ".0");
+	return arena_printf(v < 0 ? "(%s%s)" : "%s%s", buf, f32 ? "f" : "");
+}
+
+const char *const_value(Emit *e, int id)
+{
+	const Node *n = &e->g->node[view_base(e->g, id)];
+	if (dim_is_one(&n->attr.cst.scale))
+		return literal(e, n->attr.cst.value);
+	const char *d = dim_c(e, n->attr.cst.scale);
+	if (n->attr.cst.value == 1)
+		return arena_printf("((%s)(%s))", e->T, d);
+	return arena_printf("(%s * (%s)(%s))", literal(e, n->attr.cst.value), e->T, d);
+}
+
+/* Expands an ops.def expression: %0 %1 operands, @f libm calls, $T the type. */
+const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg)
+{
+	Str s = { 0 };
+	for (const char *c = tmpl; *c; c++) {
+		if (*c == '%') {
+			str_add(&s, "%s", arg[*++c - '0']);
+		} else if (*c == '@') {
+			size_t len = strspn(c + 1, "abcdefghijklmnopqrstuvwxyz");
+			str_add(&s, "%.*s%s", (int)len, c + 1, e->fs);
+			c += len;
+		} else if (*c == '$' && c[1] == 'T') {
+			str_add(&s, "%s", e->T);
+			c++;
+		} else {
+			str_add(&s, "%c", *c);
+		}
+	}
+	return str_get(&s);
+}
