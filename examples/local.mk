@@ -6,7 +6,7 @@ SUFFIXES = .morch
 # The rule users copy: FILE.morch -> FILE.c and FILE.h.
 .morch.c:
 	@$(MKDIR_P) $(@D)
-	$(AM_V_GEN)$(MORCHGEN) -o $@ $<
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) -o $@ $<
 
 # examples/seed: the seed notebook's graph, float and double.
 noinst_PROGRAMS += examples/seed/seed

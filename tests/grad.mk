@@ -53,7 +53,7 @@ CLEANFILES += $(nodist_tests_grad_grad_check_SOURCES) \
 
 # The f32 twin of a file: each 'graph G : f64' becomes 'graph G_f32' (f32 is the default).
 GRAD_TWIN = sed -e 's/^\(graph  *[A-Za-z_][A-Za-z0-9_]*\) *: *f64/\1_f32/'
-GRAD_GEN = $(MORCHGEN) --reflect -o
+GRAD_GEN = $(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o
 
 tests/grad/modules.c: Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D); \

@@ -108,16 +108,16 @@ tests/torch/readme_f64.morch: tests/torch/readme.morch
 	$(AM_V_GEN)in=$(srcdir)/tests/torch/readme.morch; $(TORCH_TO_F64)
 
 tests/torch/torch_parity.c: tests/torch/torch_parity.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_parity.morch
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_parity.morch
 tests/torch/torch_parity_f64.c: tests/torch/torch_parity_f64.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_parity_f64.morch
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_parity_f64.morch
 tests/torch/torch_examples.c: tests/torch/torch_examples.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_examples.morch
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_examples.morch
 tests/torch/torch_examples_f64.c: tests/torch/torch_examples_f64.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_examples_f64.morch
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_examples_f64.morch
 tests/torch/seed_reflect.c: $(top_srcdir)/examples/seed/seed.morch $(MORCHGEN)
 	@$(MKDIR_P) $(@D)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ $(top_srcdir)/examples/seed/seed.morch
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ $(top_srcdir)/examples/seed/seed.morch
 tests/torch/torch_parity.h: tests/torch/torch_parity.c
 tests/torch/torch_parity_f64.h: tests/torch/torch_parity_f64.c
 tests/torch/torch_examples.h: tests/torch/torch_examples.c
