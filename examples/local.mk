@@ -17,7 +17,7 @@ examples_seed_seed_LDADD = runtime/libmorchrt.la -lm
 BUILT_SOURCES += examples/seed/seed.c examples/seed/seed.h
 CLEANFILES += examples/seed/seed.c examples/seed/seed.h
 EXTRA_DIST += examples/seed/seed.morch
-examples/seed/seed.c: $(MORCHGEN)
+examples/seed/seed.c: $(MORCHGEN_DEPS)
 examples/seed/seed.h: examples/seed/seed.c
 
 include examples/mlp/local.mk
