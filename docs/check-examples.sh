@@ -21,8 +21,13 @@
 # error, so no C example goes unchecked. Expected values in callers come from the text (worked by
 # hand), never from running morchgen.
 #
-# Environment (tests/local.mk): MORCHGEN, CC, top_srcdir, top_builddir.
+# Environment (tests/local.mk): MORCHGEN, MORCHGEN_FLAGS, CC, top_srcdir, top_builddir.
+# MORCHGEN_FLAGS (configure's, say -O0) is passed where the C is compiled or run (`morch` blocks
+# and the `make` Makefile), so the callers hold at every level. It is not passed to `error`
+# blocks (the exact messages of the command the page shows) nor to `ir` blocks: the page shows
+# what `morchgen --emit=ir NAME.morch` prints at the default level, and that is what is compared.
 set -u
+MORCHGEN_FLAGS=${MORCHGEN_FLAGS-}
 
 : "${MORCHGEN:?MORCHGEN is not set (run through make check)}"
 : "${top_srcdir:?}" "${top_builddir:?}"
@@ -85,7 +90,8 @@ awk -v dir="$work/blocks" '
 generate() {
 	name=$1
 	shift
-	if ! (cd "$work" && "$MORCHGEN" "$@" -o "$name.c" "$name.morch") >"$work/out" 2>&1; then
+	if ! (cd "$work" && "$MORCHGEN" $MORCHGEN_FLAGS "$@" -o "$name.c" "$name.morch") \
+		>"$work/out" 2>&1; then
 		fail "morchgen rejected $name.morch:"
 		cat "$work/out"
 		return 1
@@ -199,10 +205,12 @@ while IFS='|' read -r num lang ann where; do
 		cp "$block" "$work/make/Makefile"
 		cp "$work/$name.morch" "$work/make/"
 		[ -f "$work/$name.main.c" ] && cp "$work/$name.main.c" "$work/make/main.c"
-		# The outer make's MAKEFLAGS would pass its own variables down: start clean.
+		# The outer make's MAKEFLAGS would pass its own variables down: start clean. The page's
+		# Makefile runs $(MORCHGEN) as a command only (no prerequisite), so the flags go in it.
 		if ! (cd "$work/make" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
-			make MORCHGEN="$MORCHGEN" CC="$CC" CPPFLAGS="-I$top_srcdir/runtime" \
-				LDLIBS="$work/morchrt.o -lm" && "./$program") >"$work/out" 2>&1; then
+			make MORCHGEN="$MORCHGEN${MORCHGEN_FLAGS:+ $MORCHGEN_FLAGS}" CC="$CC" \
+				CPPFLAGS="-I$top_srcdir/runtime" LDLIBS="$work/morchrt.o -lm" &&
+			"./$program") >"$work/out" 2>&1; then
 			fail "the Makefile does not build and run $program:"
 			cat "$work/out"
 		fi ;;

@@ -6,7 +6,7 @@ SUFFIXES = .morch
 # The rule users copy: FILE.morch -> FILE.c and FILE.h.
 .morch.c:
 	@$(MKDIR_P) $(@D)
-	$(AM_V_GEN)$(MORCHGEN) -o $@ $<
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) -o $@ $<
 
 # examples/seed: the seed notebook's graph, float and double.
 noinst_PROGRAMS += examples/seed/seed
@@ -17,7 +17,7 @@ examples_seed_seed_LDADD = runtime/libmorchrt.la -lm
 BUILT_SOURCES += examples/seed/seed.c examples/seed/seed.h
 CLEANFILES += examples/seed/seed.c examples/seed/seed.h
 EXTRA_DIST += examples/seed/seed.morch
-examples/seed/seed.c: $(MORCHGEN)
+examples/seed/seed.c: $(MORCHGEN_DEPS)
 examples/seed/seed.h: examples/seed/seed.c
 
 include examples/mlp/local.mk

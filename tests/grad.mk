@@ -53,7 +53,7 @@ CLEANFILES += $(nodist_tests_grad_grad_check_SOURCES) \
 
 # The f32 twin of a file: each 'graph G : f64' becomes 'graph G_f32' (f32 is the default).
 GRAD_TWIN = sed -e 's/^\(graph  *[A-Za-z_][A-Za-z0-9_]*\) *: *f64/\1_f32/'
-GRAD_GEN = $(MORCHGEN) --reflect -o
+GRAD_GEN = $(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o
 
 tests/grad/modules.c: Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D); \
@@ -72,79 +72,79 @@ tests/grad/modules.c: Makefile
 	  echo '	0,'; echo '};'; \
 	} > $@-t && mv $@-t $@
 
-tests/grad/elementwise.c: tests/grad/elementwise.morch $(MORCHGEN)
+tests/grad/elementwise.c: tests/grad/elementwise.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/elementwise.morch
 tests/grad/elementwise_f32.morch: tests/grad/elementwise.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/elementwise.morch > $@-t && mv $@-t $@
-tests/grad/elementwise_f32.c: tests/grad/elementwise_f32.morch $(MORCHGEN)
+tests/grad/elementwise_f32.c: tests/grad/elementwise_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/elementwise_f32.morch
 
-tests/grad/broadcast.c: tests/grad/broadcast.morch $(MORCHGEN)
+tests/grad/broadcast.c: tests/grad/broadcast.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/broadcast.morch
 tests/grad/broadcast_f32.morch: tests/grad/broadcast.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/broadcast.morch > $@-t && mv $@-t $@
-tests/grad/broadcast_f32.c: tests/grad/broadcast_f32.morch $(MORCHGEN)
+tests/grad/broadcast_f32.c: tests/grad/broadcast_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/broadcast_f32.morch
 
-tests/grad/reduce.c: tests/grad/reduce.morch $(MORCHGEN)
+tests/grad/reduce.c: tests/grad/reduce.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/reduce.morch
 tests/grad/reduce_f32.morch: tests/grad/reduce.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/reduce.morch > $@-t && mv $@-t $@
-tests/grad/reduce_f32.c: tests/grad/reduce_f32.morch $(MORCHGEN)
+tests/grad/reduce_f32.c: tests/grad/reduce_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/reduce_f32.morch
 
-tests/grad/axis.c: tests/grad/axis.morch $(MORCHGEN)
+tests/grad/axis.c: tests/grad/axis.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/axis.morch
 tests/grad/axis_f32.morch: tests/grad/axis.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/axis.morch > $@-t && mv $@-t $@
-tests/grad/axis_f32.c: tests/grad/axis_f32.morch $(MORCHGEN)
+tests/grad/axis_f32.c: tests/grad/axis_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/axis_f32.morch
 
-tests/grad/matmul.c: tests/grad/matmul.morch $(MORCHGEN)
+tests/grad/matmul.c: tests/grad/matmul.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/matmul.morch
 tests/grad/matmul_f32.morch: tests/grad/matmul.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/matmul.morch > $@-t && mv $@-t $@
-tests/grad/matmul_f32.c: tests/grad/matmul_f32.morch $(MORCHGEN)
+tests/grad/matmul_f32.c: tests/grad/matmul_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/matmul_f32.morch
 
-tests/grad/shape.c: tests/grad/shape.morch $(MORCHGEN)
+tests/grad/shape.c: tests/grad/shape.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/shape.morch
 tests/grad/shape_f32.morch: tests/grad/shape.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/shape.morch > $@-t && mv $@-t $@
-tests/grad/shape_f32.c: tests/grad/shape_f32.morch $(MORCHGEN)
+tests/grad/shape_f32.c: tests/grad/shape_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/shape_f32.morch
 
-tests/grad/labels.c: tests/grad/labels.morch $(MORCHGEN)
+tests/grad/labels.c: tests/grad/labels.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/labels.morch
 tests/grad/labels_f32.morch: tests/grad/labels.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/labels.morch > $@-t && mv $@-t $@
-tests/grad/labels_f32.c: tests/grad/labels_f32.morch $(MORCHGEN)
+tests/grad/labels_f32.c: tests/grad/labels_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/labels_f32.morch
 
-tests/grad/higher.c: tests/grad/higher.morch $(MORCHGEN)
+tests/grad/higher.c: tests/grad/higher.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/higher.morch
 tests/grad/higher_f32.morch: tests/grad/higher.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/higher.morch > $@-t && mv $@-t $@
-tests/grad/higher_f32.c: tests/grad/higher_f32.morch $(MORCHGEN)
+tests/grad/higher_f32.c: tests/grad/higher_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/higher_f32.morch
 
-tests/grad/misc.c: tests/grad/misc.morch $(MORCHGEN)
+tests/grad/misc.c: tests/grad/misc.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/misc.morch
 tests/grad/misc_f32.morch: tests/grad/misc.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/misc.morch > $@-t && mv $@-t $@
-tests/grad/misc_f32.c: tests/grad/misc_f32.morch $(MORCHGEN)
+tests/grad/misc_f32.c: tests/grad/misc_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/misc_f32.morch
 
-tests/grad/fixed.c: tests/grad/fixed.morch $(MORCHGEN)
+tests/grad/fixed.c: tests/grad/fixed.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/fixed.morch
 tests/grad/fixed_f32.morch: tests/grad/fixed.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/fixed.morch > $@-t && mv $@-t $@
-tests/grad/fixed_f32.c: tests/grad/fixed_f32.morch $(MORCHGEN)
+tests/grad/fixed_f32.c: tests/grad/fixed_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/fixed_f32.morch
 
-tests/grad/ties.c: tests/grad/ties.morch $(MORCHGEN)
+tests/grad/ties.c: tests/grad/ties.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_GEN) $@ $(srcdir)/tests/grad/ties.morch
 tests/grad/ties_f32.morch: tests/grad/ties.morch
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(GRAD_TWIN) $(srcdir)/tests/grad/ties.morch > $@-t && mv $@-t $@
-tests/grad/ties_f32.c: tests/grad/ties_f32.morch $(MORCHGEN)
+tests/grad/ties_f32.c: tests/grad/ties_f32.morch $(MORCHGEN_DEPS)
 	$(AM_V_GEN)$(GRAD_GEN) $@ tests/grad/ties_f32.morch

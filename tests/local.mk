@@ -2,6 +2,7 @@
 TEST_EXTENSIONS = .sh .py
 AM_TESTS_ENVIRONMENT = \
 	MORCHGEN='$(abs_top_builddir)/gen/morchgen$(EXEEXT)'; export MORCHGEN; \
+	MORCHGEN_FLAGS='$(MORCHGEN_FLAGS)'; export MORCHGEN_FLAGS; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	CC='$(CC)'; export CC; \

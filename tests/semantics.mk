@@ -18,8 +18,8 @@ SEM_GENERATED = \
 	tests/semantics/api.c tests/semantics/api.h
 BUILT_SOURCES += $(SEM_GENERATED)
 CLEANFILES += $(SEM_GENERATED)
-tests/semantics/ties.c tests/semantics/stable.c: $(MORCHGEN)
-tests/semantics/symdims.c tests/semantics/api.c: $(MORCHGEN)
+tests/semantics/ties.c tests/semantics/stable.c: $(MORCHGEN_DEPS)
+tests/semantics/symdims.c tests/semantics/api.c: $(MORCHGEN_DEPS)
 tests/semantics/ties.h: tests/semantics/ties.c
 tests/semantics/stable.h: tests/semantics/stable.c
 tests/semantics/symdims.h: tests/semantics/symdims.c

@@ -57,7 +57,7 @@ tests_torch_readme_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/tests/torch
 tests_torch_readme_run_CFLAGS = -std=c99 -Wall -Wextra -Werror
 tests_torch_readme_run_LDADD = runtime/libmorchrt.la -lm
 tests_torch_readme_run_LDFLAGS = -no-install
-tests/torch/readme.c tests/torch/readme_f64.c: $(MORCHGEN)
+tests/torch/readme.c tests/torch/readme_f64.c: $(MORCHGEN_DEPS)
 tests/torch/readme.h: tests/torch/readme.c
 tests/torch/readme_f64.h: tests/torch/readme_f64.c
 tests/torch/readme_run-readme_main.$(OBJEXT): tests/torch/readme.h tests/torch/readme_f64.h
@@ -107,17 +107,17 @@ tests/torch/readme_f64.morch: tests/torch/readme.morch
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)in=$(srcdir)/tests/torch/readme.morch; $(TORCH_TO_F64)
 
-tests/torch/torch_parity.c: tests/torch/torch_parity.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_parity.morch
-tests/torch/torch_parity_f64.c: tests/torch/torch_parity_f64.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_parity_f64.morch
-tests/torch/torch_examples.c: tests/torch/torch_examples.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_examples.morch
-tests/torch/torch_examples_f64.c: tests/torch/torch_examples_f64.morch $(MORCHGEN)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ tests/torch/torch_examples_f64.morch
-tests/torch/seed_reflect.c: $(top_srcdir)/examples/seed/seed.morch $(MORCHGEN)
+tests/torch/torch_parity.c: tests/torch/torch_parity.morch $(MORCHGEN_DEPS)
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_parity.morch
+tests/torch/torch_parity_f64.c: tests/torch/torch_parity_f64.morch $(MORCHGEN_DEPS)
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_parity_f64.morch
+tests/torch/torch_examples.c: tests/torch/torch_examples.morch $(MORCHGEN_DEPS)
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_examples.morch
+tests/torch/torch_examples_f64.c: tests/torch/torch_examples_f64.morch $(MORCHGEN_DEPS)
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ tests/torch/torch_examples_f64.morch
+tests/torch/seed_reflect.c: $(top_srcdir)/examples/seed/seed.morch $(MORCHGEN_DEPS)
 	@$(MKDIR_P) $(@D)
-	$(AM_V_GEN)$(MORCHGEN) --reflect -o $@ $(top_srcdir)/examples/seed/seed.morch
+	$(AM_V_GEN)$(MORCHGEN) $(MORCHGEN_FLAGS) --reflect -o $@ $(top_srcdir)/examples/seed/seed.morch
 tests/torch/torch_parity.h: tests/torch/torch_parity.c
 tests/torch/torch_parity_f64.h: tests/torch/torch_parity_f64.c
 tests/torch/torch_examples.h: tests/torch/torch_examples.c

@@ -8,7 +8,7 @@ examples_logreg_logreg_LDADD = examples/data/libdigits.la runtime/libmorchrt.la 
 BUILT_SOURCES += examples/logreg/logreg.c examples/logreg/logreg.h
 CLEANFILES += examples/logreg/logreg.c examples/logreg/logreg.h
 EXTRA_DIST += examples/logreg/logreg.morch examples/logreg/README.md
-examples/logreg/logreg.c: $(MORCHGEN)
+examples/logreg/logreg.c: $(MORCHGEN_DEPS)
 examples/logreg/logreg.h: examples/logreg/logreg.c
 
 # make check: trains with fixed settings and fails below 95% held-out accuracy.

@@ -27,7 +27,7 @@ examples_mlp_mlp_LDADD = examples/data/libdigits.la runtime/libmorchrt.la -lm
 BUILT_SOURCES += examples/mlp/mlp.c examples/mlp/mlp.h
 CLEANFILES += examples/mlp/mlp.c examples/mlp/mlp.h
 EXTRA_DIST += examples/mlp/mlp.morch examples/mlp/README.md
-examples/mlp/mlp.c: $(MORCHGEN)
+examples/mlp/mlp.c: $(MORCHGEN_DEPS)
 examples/mlp/mlp.h: examples/mlp/mlp.c
 
 # make check: trains with fixed settings and fails below 95% held-out accuracy.

@@ -1,6 +1,7 @@
 """cli.py: morchgen's command line and file errors. --help and --version print to stdout and exit
 0; a bad command line, an input that cannot be read and an output that cannot be written exit 1
-with a message on stderr and leave no file behind."""
+with a message on stderr and leave no file behind. MORCHGEN_FLAGS is deliberately not passed:
+the command line is what is tested (see morchtest.FLAGS)."""
 
 import os
 import re

@@ -1,7 +1,8 @@
 """messages.py: every case of tests/errors/cases (see tests/errors/README.md) must fail the way
 CONTRACT.md A3 says: exit status exactly 1, the expected FILE:LINE:COL: error: TEXT as the first
 line of stderr, nothing on stdout, no file created (neither the outputs nor temporaries), and
-older output files left byte for byte and with their modification time."""
+older output files left byte for byte and with their modification time. MORCHGEN_FLAGS is
+deliberately not passed: each case runs its exact command lines (see morchtest.FLAGS)."""
 
 import os
 import re

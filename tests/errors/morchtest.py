@@ -3,12 +3,19 @@ what it leaves there. Only the standard library, so the tests run with any Pytho
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 
 MORCHGEN = os.environ.get("MORCHGEN", "gen/morchgen")
+# configure's MORCHGEN_FLAGS (say -O0), through tests/local.mk. run() does not add them: a test
+# whose morchgen runs hold at every level puts them in its ARGS. messages.py and cli.py do not:
+# they check exact command lines (their own --emit=ir, -o, --header, none at all) and the
+# messages of errors found before any code is made. mutate.py does: morchgen must survive any
+# input at every level.
+FLAGS = shlex.split(os.environ.get("MORCHGEN_FLAGS", ""))
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP_SRCDIR = os.environ.get("top_srcdir", os.path.join(HERE, "..", ".."))
 

@@ -6,7 +6,8 @@ a time limit, never by a signal or an internal error. Beyond that:
     the file, and no output file is left;
   - exit 0: morchgen wrote the .c and the .h, and the first few such .c files compile with
     -std=c99 -Wall -Wextra -Werror.
-MORCH_MUTATIONS sets the mutations per seed file (default 120); MORCH_SEED the random seed."""
+MORCH_MUTATIONS sets the mutations per seed file (default 120); MORCH_SEED the random seed.
+Every run gets configure's MORCHGEN_FLAGS (say -O0): no level may crash on any input."""
 
 import glob
 import os
@@ -176,7 +177,7 @@ def run_one(label, data, report, budget, want=None):
         with open(os.path.join(d, name), "wb") as f:
             f.write(data)
         before = morchtest.snapshot(d)
-        result = morchtest.run([name], d, timeout=TIME_LIMIT)
+        result = morchtest.run(morchtest.FLAGS + [name], d, timeout=TIME_LIMIT)
         after = morchtest.snapshot(d)
         changed = morchtest.changes(before, after)
 

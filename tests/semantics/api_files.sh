@@ -1,6 +1,7 @@
 #!/bin/sh
 # api_files.sh: the files morchgen writes and what their objects contain (CONTRACT.md A2).
-# Every check runs and reports; the test fails at the end if any did.
+# Every check runs and reports; the test fails at the end if any did. Each morchgen run passes
+# $MORCHGEN_FLAGS (see common.sh): the files and symbols are the contract at every level.
 . "$top_srcdir/tests/semantics/common.sh"
 
 failed=0
@@ -66,7 +67,7 @@ for m in $graphs; do
 		out="$tmp/all/$base-$kind"
 		opt=
 		[ $kind = reflect ] && opt=--reflect
-		"$MORCHGEN" $opt -o "$out.c" "$m" || die "morchgen $opt $m"
+		"$MORCHGEN" $MORCHGEN_FLAGS $opt -o "$out.c" "$m" || die "morchgen $opt $m"
 		check "$base ($kind) compiles with $C99 -Wvla" \
 			$CC $C99 -Wvla -I"$top_srcdir/runtime" -c "$out.c" -o "$out.o"
 		[ -f "$out.o" ] || continue
@@ -87,7 +88,7 @@ check "api.c includes its own header" grep -q '^#include "api-plain.h"$' "$tmp/a
 # ---- the header is self-contained (no -I for the runtime unless --reflect needs morchrt.h),
 # guarded against double inclusion, and valid C++ with C linkage
 mkdir "$tmp/h"
-"$MORCHGEN" -o "$tmp/h/api.c" "$sem/api.morch" || die "morchgen api.morch"
+"$MORCHGEN" $MORCHGEN_FLAGS -o "$tmp/h/api.c" "$sem/api.morch" || die "morchgen api.morch"
 printf '#include "api.h"\n' >"$tmp/h/only.c"
 check "a TU including only api.h compiles" $CC $C99 -I"$tmp/h" -c "$tmp/h/only.c" -o "$tmp/h/only.o"
 printf '#include "api.h"\n#include "api.h"\nint main(void) { return direct_workspace_bytes() != 0; }\n' \
@@ -126,8 +127,8 @@ fi
 
 # ---- --header H: the header goes to H only, and the .c includes H's file name
 mkdir "$tmp/hdr" "$tmp/hdr/inc" "$tmp/hdr/src"
-"$MORCHGEN" --header "$tmp/hdr/inc/api_decls.h" -o "$tmp/hdr/src/out.c" "$sem/api.morch" ||
-	die "morchgen --header"
+"$MORCHGEN" $MORCHGEN_FLAGS --header "$tmp/hdr/inc/api_decls.h" -o "$tmp/hdr/src/out.c" \
+	"$sem/api.morch" || die "morchgen --header"
 check "--header writes H" test -f "$tmp/hdr/inc/api_decls.h"
 check "--header writes no header beside the .c" test ! -e "$tmp/hdr/src/out.h"
 check "--header writes nothing else" \
@@ -136,7 +137,7 @@ check "the .c includes H by its file name" grep -q '^#include "api_decls.h"$' "$
 check "the .c includes no other header of its own" includes_ok "$tmp/hdr/src/out.c" api_decls.h
 check "the .c compiles with -I for H's directory" \
 	$CC $C99 -I"$tmp/hdr/inc" -I"$top_srcdir/runtime" -c "$tmp/hdr/src/out.c" -o "$tmp/hdr/out.o"
-"$MORCHGEN" --header="$tmp/hdr/inc/eq.h" -o "$tmp/hdr/eq.c" "$sem/api.morch" ||
+"$MORCHGEN" $MORCHGEN_FLAGS --header="$tmp/hdr/inc/eq.h" -o "$tmp/hdr/eq.c" "$sem/api.morch" ||
 	die "morchgen --header="
 check "--header=H works too" grep -q '^#include "eq.h"$' "$tmp/hdr/eq.c"
 
@@ -145,7 +146,7 @@ mkdir "$tmp/det"
 for run in 1 2; do
 	for m in $graphs; do
 		base=$(basename "$m" .morch)
-		"$MORCHGEN" --reflect -o "$tmp/det/$base.c" "$m" || die "morchgen $m"
+		"$MORCHGEN" $MORCHGEN_FLAGS --reflect -o "$tmp/det/$base.c" "$m" || die "morchgen $m"
 		cp "$tmp/det/$base.c" "$tmp/det/$base.c.$run"
 		cp "$tmp/det/$base.h" "$tmp/det/$base.h.$run"
 	done

@@ -1,7 +1,10 @@
 # common.sh: sourced by the shell tests of tests/semantics. Sets $sem (this directory in the
 # source tree), $tmp (a scratch directory removed on exit), $rtsrc (the runtime's sources
 # compiled in directly, so sanitizer builds need no libtool), and helpers.
+# $MORCHGEN_FLAGS (configure's, through tests/local.mk) goes, unquoted, after every "$MORCHGEN"
+# whose output is compiled or run: these tests hold at every optimization level.
 : "${MORCHGEN:?run through make check}" "${CC:?}" "${top_srcdir:?}" "${top_builddir:?}"
+MORCHGEN_FLAGS=${MORCHGEN_FLAGS-}
 sem="$top_srcdir/tests/semantics"
 rtsrc="$top_srcdir/runtime/morchrt.c -I$top_srcdir/runtime -I$top_builddir -DHAVE_CONFIG_H"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/morch-semantics.XXXXXX") || exit 99

@@ -13,7 +13,7 @@ done
 sources= names=
 for m in $modules; do
 	base=$(basename "$m" .morch)
-	"$MORCHGEN" --reflect -o "$tmp/$base.c" "$m" || die "morchgen --reflect $m"
+	"$MORCHGEN" $MORCHGEN_FLAGS --reflect -o "$tmp/$base.c" "$m" || die "morchgen --reflect $m"
 	sources="$sources $tmp/$base.c"
 	names="$names M($base)"
 done

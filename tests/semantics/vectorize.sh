@@ -9,7 +9,7 @@ if $CC -dM -E - </dev/null 2>/dev/null | grep -q '__clang__' ||
 	! $CC -dM -E - </dev/null 2>/dev/null | grep -q '__GNUC__'; then
 	skip "$CC is not GCC"
 fi
-"$MORCHGEN" -o "$tmp/ew.c" "$sem/elementwise.morch" || die "morchgen elementwise.morch"
+"$MORCHGEN" $MORCHGEN_FLAGS -o "$tmp/ew.c" "$sem/elementwise.morch" || die "morchgen elementwise.morch"
 $CC -std=c99 -O3 -fopt-info-vec-optimized -I"$top_srcdir/runtime" -c "$tmp/ew.c" \
 	-o "$tmp/ew.o" 2>"$tmp/vec.log" || skip "$CC does not take -fopt-info-vec-optimized"
 # A fused gradient loop holds many selects (relu', sign, tie masks); under GCC's default
