@@ -73,6 +73,7 @@ tests_semantics_api_test_LDADD = $(SEM_LDADD) -lpthread
 
 # 7. Sanitizers over the generated code of many graphs, at -O1 and -O3 (sanitize.sh).
 # 8. GCC vectorizes the elementwise loops (vectorize.sh).
+# 9. The seed and MLP examples keep their kernel counts and workspace (budget.sh).
 
 TESTS += \
 	tests/semantics/seed_test \
@@ -84,7 +85,8 @@ TESTS += \
 	tests/semantics/api_test \
 	tests/semantics/api_files.sh \
 	tests/semantics/sanitize.sh \
-	tests/semantics/vectorize.sh
+	tests/semantics/vectorize.sh \
+	tests/semantics/budget.sh
 
 EXTRA_DIST += \
 	tests/semantics/ties.morch tests/semantics/stable.morch \
@@ -95,4 +97,4 @@ EXTRA_DIST += \
 	tests/semantics/api_files.sh \
 	tests/semantics/mlp_ce.morch tests/semantics/reductions.morch tests/semantics/matmul3d.morch \
 	tests/semantics/san_driver.c tests/semantics/sanitize.sh \
-	tests/semantics/elementwise.morch tests/semantics/vectorize.sh
+	tests/semantics/elementwise.morch tests/semantics/vectorize.sh tests/semantics/budget.sh
