@@ -275,6 +275,15 @@ static void backward(Diff *d, int id)
 		add_grad(d, x, bin(d, OP_MUL, bin(d, OP_SUB, p, onehot), scale));
 		return;
 	}
+	case OP_NLL: { /* -onehot(y) gy / N: a bad label's row is NaN, as onehot makes it */
+		Shape ls = *shape(d, x);
+		Node oh = ir_node(OP_ONEHOT, g->real, ls, d->loc);
+		oh.src[0] = y;
+		int onehot = ir_add(g, oh);
+		int scale = bin(d, OP_DIV, gy, ir_count(g, ls.dim[0], d->loc));
+		add_grad(d, x, un(d, OP_NEG, bin(d, OP_MUL, onehot, scale)));
+		return;
+	}
 	case OP_COUNT:
 		break;
 	}

@@ -707,6 +707,17 @@ static void emit_labels(Emit *e, const Plan *p, int id)
 	const Shape *ls = &e->g->node[n->src[0]].shape;
 	const char *N = dim_c(e, ls->dim[0]), *C = dim_c(e, ls->dim[1]);
 	const char *x = p->ptr[n->src[0]], *y = p->ptr[n->src[1]];
+	if (n->op == OP_NLL) { /* -mean of logprobs[i, y[i]] (the optimizer's cross_entropy) */
+		open_block(e);
+		line(e, "%s acc = 0;", T);
+		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", N);
+		line(e, "	int32_t lab = %s[i0];", y);
+		line(e, "	acc += lab >= 0 && lab < %s ? -%s[i0 * %s + lab] : NAN;", C, x, C);
+		line(e, "}");
+		line(e, "%s[0] = acc / (%s)(%s);", p->ptr[id], T, N);
+		close_loops(e, 1);
+		return;
+	}
 	open_block(e);
 	line(e, "%s acc = 0;", T);
 	line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", N);
