@@ -1,6 +1,7 @@
 /* test_opt.c: ir_compact, the one renumbering every optimizer pass relies on: replacements
  * applied to operands, outputs and gradients, dead nodes gone, arguments kept and remapped,
- * and the array still topological when a replacement was appended after its users. */
+ * and the array still topological when a replacement was appended after its users; and the
+ * gradient rule of nll, the op only the optimizer makes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,11 +87,38 @@ static void test_gradient_remap(void **state)
 	assert_int_equal(d->op, OP_ADD); /* x is used twice: the two contributions add */
 }
 
+/* nll exists only after the optimizer; a later diff must still differentiate it: onehot's
+ * rows, then log_softmax's rule, gy - exp(y) * sum(gy). */
+static void test_nll_gradient(void **state)
+{
+	(void)state;
+	Module *m = build_text("graph t { input z[2, 3]; input y : i32[2];\n"
+	                       "l = cross_entropy(z, y); output l; }");
+	assert_non_null(m);
+	Graph *g = m->graph[0];
+	ir_fill_uses(g);
+	pass_algebra(g);
+	ir_compact(g);
+	const Node *l = &g->node[g->out[0].node];
+	assert_int_equal(l->op, OP_NLL);
+	assert_int_equal(g->node[l->src[0]].op, OP_LOG_SOFTMAX);
+	int z = g->arg[0].node, d;
+	diff(g, g->out[0].node, ir_const(g, 1, here), &z, 1, &d);
+	const Node *dn = &g->node[d];
+	assert_int_equal(dn->op, OP_SUB);
+	assert_int_equal(dn->shape.rank, 2);
+	bool onehot = false;
+	for (int i = 0; i < g->nnodes; i++)
+		onehot |= g->node[i].op == OP_ONEHOT;
+	assert_true(onehot);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_replace_and_kill, free_arena),
 		cmocka_unit_test_teardown(test_gradient_remap, free_arena),
+		cmocka_unit_test_teardown(test_nll_gradient, free_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
