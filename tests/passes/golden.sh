@@ -43,7 +43,17 @@ for src in "$dir"/*.morch; do
 	cmp -s "$work/o0" "$work/build" || fail "$name: -O0 --emit=ir is not the graph as built"
 	cmp -s "$work/o0" "$work/o2" && fail "$name: the optimizer changed nothing"
 	cmp -s "$work/o" "$work/o2" || fail "$name: -O is not the default -O2"
+	for level in 1 3; do # all levels run the same passes for now
+		"$MORCHGEN" -O$level --emit=ir "$src" >"$work/ol" || fail "-O$level $name failed"
+		cmp -s "$work/ol" "$work/o2" || fail "$name: -O$level differs from -O2"
+	done
 done
+
+# Standard input needs no -o when no C is written.
+"$MORCHGEN" --dump-after=build - <"$dir/dce.morch" >"$work/stdin" || fail "--dump-after=build - failed"
+"$MORCHGEN" --dump-after=build "$dir/dce.morch" | cmp -s - "$work/stdin" ||
+	fail "--dump-after=build of standard input differs from the file's"
+
 
 # Errors: status 1, a message naming what is wrong, and no output on stdout.
 expect_error() {
