@@ -1,7 +1,8 @@
 /* main.c: morchgen's command line, and the pipeline as a plain list of passes:
  * read, parse (lexer.l, parser.y), build and check (build.c, which differentiates with diff.c),
- * optimize (the `passes` table below, opt*.c), emit (emit_c.c). Output goes to temporary files renamed into place only on success, so a
- * failed run never leaves a half-written file that make would take as up to date. */
+ * optimize (the `passes` table below, opt*.c), emit (emit_c.c). Output goes to temporary files
+ * renamed into place only on success, so a failed run never leaves a half-written file that make
+ * would take as up to date. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

@@ -50,7 +50,8 @@ for src in "$dir"/*.morch; do
 done
 
 # Standard input needs no -o when no C is written.
-"$MORCHGEN" --dump-after=build - <"$dir/dce.morch" >"$work/stdin" || fail "--dump-after=build - failed"
+"$MORCHGEN" --dump-after=build - <"$dir/dce.morch" >"$work/stdin" ||
+	fail "--dump-after=build - failed"
 "$MORCHGEN" --dump-after=build "$dir/dce.morch" | cmp -s - "$work/stdin" ||
 	fail "--dump-after=build of standard input differs from the file's"
 
