@@ -114,6 +114,8 @@ typedef struct Graph {
 	int *repl;
 	int nrepl;
 	int nchanged; /* replacements since the graph was built: the passes' fixed point */
+	Node *spare;  /* ir_compact writes here and swaps it with node: no new array per pass */
+	int capspare;
 } Graph;
 
 typedef struct Module {

@@ -127,7 +127,11 @@ void ir_compact(Graph *g)
 	 * of thousands of nodes are ordinary. */
 	int *newid = arena_alloc(sizeof *newid * (size_t)n);
 	int *stack = arena_alloc(sizeof *stack * (size_t)n);
-	Node *out = arena_alloc(sizeof *out * (size_t)(n ? n : 1));
+	if (g->capspare < g->capnodes) {
+		g->spare = arena_alloc(sizeof *g->spare * (size_t)g->capnodes);
+		g->capspare = g->capnodes;
+	}
+	Node *out = g->spare;
 	int m = 0;
 	for (int i = 0; i < n; i++)
 		newid[i] = -1;
@@ -164,7 +168,11 @@ void ir_compact(Graph *g)
 			out[m++] = c;
 		}
 	}
-	memcpy(g->node, out, sizeof *out * (size_t)m);
+	g->spare = g->node;
+	g->node = out;
+	int cap = g->capspare;
+	g->capspare = g->capnodes;
+	g->capnodes = cap;
 	g->nnodes = m;
 	for (int i = 0; i < g->nargs; i++)
 		g->arg[i].node = newid[g->arg[i].node];
