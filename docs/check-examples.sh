@@ -2,8 +2,9 @@
 # docs/check-examples.sh: the code blocks of docs/*.md are checked, so the pages cannot drift
 # from what morchgen does. An HTML comment on the line before a fenced block says what to do:
 #
-#   <!-- check: morch NAME [reflect] -->  ```morch  saved as NAME.morch; morchgen must accept it
-#                                         and its C must compile with -std=c99 -Wall -Wextra -Werror
+#   <!-- check: morch NAME [reflect] [-On] -->  ```morch  saved as NAME.morch; morchgen (with
+#                                         --reflect, -On if given) must accept it and its C
+#                                         must compile with -std=c99 -Wall -Wextra -Werror
 #   <!-- check: error FILE -->            ```morch  morchgen FILE must fail with status 1, write
 #                                         no C file, and print exactly the next `stderr` block
 #   <!-- check: stderr -->                ```text   that expected standard error
@@ -12,7 +13,7 @@
 #   <!-- check: header NAME -->           ```c      every declaration line is a line of NAME.h
 #   <!-- check: excerpt NAME [h] -->      ```c      the lines appear, contiguous and exact, in NAME.c
 #                                         (or in NAME.h)
-#   <!-- check: ir NAME -->               ```text   exactly `morchgen --emit=ir NAME.morch`
+#   <!-- check: ir NAME [-On] -->         ```text   exactly `morchgen --emit=ir [-On] NAME.morch`
 #   <!-- check: make NAME PROGRAM -->     ```make   a Makefile run in a directory with NAME.morch and
 #                                         the last `run NAME` caller as main.c; PROGRAM must run
 #   <!-- check: none REASON -->           any       not checked (a generic signature, say)
@@ -137,11 +138,13 @@ while IFS='|' read -r num lang ann where; do
 			continue
 		fi
 		cp "$block" "$work/$name.morch"
-		if [ "${3:-}" = reflect ]; then
-			generate "$name" --reflect
-		else
-			generate "$name"
-		fi ;;
+		if [ $# -ge 2 ]; then shift 2; else set --; fi # an anonymous block has no words
+		flags=
+		for w in "$@"; do
+			[ "$w" = reflect ] && w=--reflect
+			flags="$flags $w"
+		done
+		generate "$name" $flags ;;
 	error)
 		rm -f "$work/err/"*
 		cp "$block" "$work/err/$name"
@@ -194,7 +197,8 @@ while IFS='|' read -r num lang ann where; do
 			}' "$block" "$work/$name.$ext" || fail "not an exact excerpt of $name.$ext" ;;
 	ir)
 		need "$name" || continue
-		(cd "$work" && "$MORCHGEN" --emit=ir "$name.morch") >"$work/ir" 2>&1
+		shift 2
+		(cd "$work" && "$MORCHGEN" --emit=ir "$@" "$name.morch") >"$work/ir" 2>&1
 		diff -u "$block" "$work/ir" >"$work/out" ||
 			{ fail "the IR differs (- page, + morchgen):"; cat "$work/out"; } ;;
 	make)

@@ -22,7 +22,8 @@ static const Shape *shape(Diff *d, int id)
 	return &d->g->node[id].shape;
 }
 
-/* Small algebra that keeps gradients readable: x*1, 1*x and -(-x) vanish, scalar constants fold. */
+/* The rules build plain nodes: x * 1, -(-x) and constant arithmetic are left for the
+ * optimizer's fold pass (opt_fold.c), so -O0 shows each rule's output as written. */
 static bool plain_const(const Graph *g, int id, double *v)
 {
 	const Node *n = &g->node[id];
@@ -34,31 +35,11 @@ static bool plain_const(const Graph *g, int id, double *v)
 
 static int bin(Diff *d, Op op, int a, int b)
 {
-	Graph *g = d->g;
-	double va, vb;
-	if (plain_const(g, a, &va) && plain_const(g, b, &vb)) {
-		switch (op) {
-		case OP_ADD: return ir_const(g, va + vb, d->loc);
-		case OP_SUB: return ir_const(g, va - vb, d->loc);
-		case OP_MUL: return ir_const(g, va * vb, d->loc);
-		default: break;
-		}
-	}
-	Shape s;
-	shape_broadcast(shape(d, a), shape(d, b), &s);
-	if (op == OP_MUL && ir_is_const(g, b, 1) && shape_eq(&s, shape(d, a)))
-		return a;
-	if (op == OP_MUL && ir_is_const(g, a, 1) && shape_eq(&s, shape(d, b)))
-		return b;
-	if (op == OP_DIV && ir_is_const(g, b, 1) && shape_eq(&s, shape(d, a)))
-		return a;
-	return ir_binary(g, op, a, b, d->loc);
+	return ir_binary(d->g, op, a, b, d->loc);
 }
 
 static int un(Diff *d, Op op, int a)
 {
-	if (op == OP_NEG && d->g->node[a].op == OP_NEG)
-		return d->g->node[a].src[0];
 	return ir_unary(d->g, op, a, d->loc);
 }
 
@@ -273,6 +254,15 @@ static void backward(Diff *d, int id)
 		int p = ir_along(g, OP_SOFTMAX, x, 1, false, d->loc);
 		int scale = bin(d, OP_DIV, gy, ir_count(g, ls.dim[0], d->loc));
 		add_grad(d, x, bin(d, OP_MUL, bin(d, OP_SUB, p, onehot), scale));
+		return;
+	}
+	case OP_NLL: { /* -onehot(y) gy / N: a bad label's row is NaN, as onehot makes it */
+		Shape ls = *shape(d, x);
+		Node oh = ir_node(OP_ONEHOT, g->real, ls, d->loc);
+		oh.src[0] = y;
+		int onehot = ir_add(g, oh);
+		int scale = bin(d, OP_DIV, gy, ir_count(g, ls.dim[0], d->loc));
+		add_grad(d, x, un(d, OP_NEG, bin(d, OP_MUL, onehot, scale)));
 		return;
 	}
 	case OP_COUNT:

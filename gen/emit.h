@@ -14,7 +14,8 @@ typedef struct EmitOptions {
 	const char *header;    /* file name of the header: what the .c includes */
 	bool reflect;          /* also emit G_info descriptors (see runtime/morchrt.h) */
 	const char *module;    /* C identifier for the module's table of descriptors */
-	int opt_level;         /* 0: one kernel and one buffer per node (-O0) */
+	int opt_level;         /* -O0 to -O3: 0 gives one kernel and one buffer per node; the IR
+	                          is already optimized when it is 1 or more */
 } EmitOptions;
 
 void emit_c(FILE *f, const Module *m, const EmitOptions *opt);

@@ -232,12 +232,28 @@ static void emit_cross_entropy(Emit *e, int id)
 	line(e, "%s[0] = acc / (%s)(%s);", kwrite(e, id), T, N);
 }
 
+/* -mean of logprobs[i, y[i]]: cross_entropy once the optimizer shares log_softmax. */
+static void emit_nll(Emit *e, int id)
+{
+	const Node *n = &e->g->node[id];
+	const Shape *ls = &e->g->node[n->src[0]].shape;
+	const char *N = dim_c(e, ls->dim[0]), *C = dim_c(e, ls->dim[1]);
+	const char *x = kread(e, n->src[0]), *y = kread(e, n->src[1]);
+	line(e, "%s acc = 0;", e->T);
+	line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", N);
+	line(e, "\tint32_t lab = %s[i0];", y);
+	line(e, "\tacc += lab >= 0 && lab < %s ? -%s[i0 * %s + lab] : NAN;", C, x, C);
+	line(e, "}");
+	line(e, "%s[0] = acc / (%s)(%s);", kwrite(e, id), e->T, N);
+}
+
 void emit_other_kernel(Emit *e, const Kernel *k)
 {
 	int id = k->node[0];
 	switch (e->g->node[id].op) {
 	case OP_TRANSPOSE: emit_transpose(e, id); return;
 	case OP_CROSS_ENTROPY: emit_cross_entropy(e, id); return;
+	case OP_NLL: emit_nll(e, id); return;
 	default: break;
 	}
 	unreachable("a kernel of an op without code");

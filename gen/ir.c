@@ -1,5 +1,6 @@
 /* ir.c: the op table and node constructors. Constructors compute result shapes and assert that
- * operands fit: build.c has already reported user errors, so a misfit here is a morchgen bug. */
+ * operands fit: build.c has already reported user errors, so a misfit here is a morchgen bug.
+ * They never simplify (a reshape to the same shape is a node too): that is opt_fold.c's job. */
 #include <string.h>
 
 #include "ir.h"
@@ -162,10 +163,6 @@ int ir_reshape(Graph *g, int a, const Shape *to, Loc loc)
 {
 	Dim na = shape_count(shape_of(g, a)), nt = shape_count(to);
 	CHECK(dim_eq(&na, &nt), "reshape changes the element count");
-	if (shape_eq(shape_of(g, a), to))
-		return a;
-	if (g->node[a].op == OP_RESHAPE) /* a view of a view is a view of the first */
-		a = g->node[a].src[0];
 	Node n = ir_node(OP_RESHAPE, g->node[a].type, *to, loc);
 	n.src[0] = a;
 	return ir_add(g, n);

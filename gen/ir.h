@@ -106,6 +106,16 @@ typedef struct Graph {
 	int *wrt;          /* arg indices */
 	int *dnode;        /* gradient node of each wrt arg */
 	int nwrt;
+
+	/* the optimizer's state (opt.h): use counts as of the last ir_fill_uses, and the
+	 * replacements and deaths the running pass recorded for ir_compact */
+	int *uses;
+	int nuses;
+	int *repl;
+	int nrepl;
+	int nchanged; /* replacements since the graph was built: the passes' fixed point */
+	Node *spare;  /* ir_compact writes here and swaps it with node: no new array per pass */
+	int capspare;
 } Graph;
 
 typedef struct Module {

@@ -9,6 +9,7 @@ gen_libmorchgen_la_SOURCES = \
 	gen/ir.h gen/ops.def gen/ir.c gen/shape.c \
 	gen/build.c \
 	gen/diff.c \
+	gen/opt.h gen/opt.c gen/opt_fold.c gen/opt_algebra.c gen/opt_cse.c gen/opt_dce.c \
 	gen/dump.c \
 	gen/schedule.h gen/schedule.c gen/plan.c \
 	gen/emit.h gen/emit_internal.h gen/emit_c.c gen/emit_func.c gen/emit_loop.c \

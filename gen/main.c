@@ -1,7 +1,8 @@
 /* main.c: morchgen's command line, and the pipeline as a plain list of passes:
  * read, parse (lexer.l, parser.y), build and check (build.c, which differentiates with diff.c),
- * emit (emit_c.c). Output goes to temporary files renamed into place only on success, so a
- * failed run never leaves a half-written file that make would take as up to date. */
+ * optimize (the `passes` table below, opt*.c), emit (emit_c.c). Output goes to temporary files
+ * renamed into place only on success, so a failed run never leaves a half-written file that make
+ * would take as up to date. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -17,7 +18,21 @@
 #include "ast.h"
 #include "diag.h"
 #include "emit.h"
+#include "opt.h"
 #include "util.h"
+
+/* The optimizer, in order, QBE style: each pass records its rewrites, ir_compact applies them.
+ * fold, algebra and cse enable each other, so the list runs in rounds to a fixed point. */
+static const struct {
+	const char *name;
+	void (*run)(Graph *);
+} passes[] = {
+	{ "fold", pass_fold },
+	{ "algebra", pass_algebra },
+	{ "cse", pass_cse },
+	{ "dce", pass_dce },
+};
+enum { NPASSES = sizeof passes / sizeof *passes, MAX_ROUNDS = 8 };
 
 static const char usage[] =
 	"Usage: morchgen [OPTION]... FILE.morch\n"
@@ -28,7 +43,12 @@ static const char usage[] =
 	"      --header=OUT.h    write the header to OUT.h (default: OUT.c with .h);\n"
 	"                        the C file then includes it by its file name\n"
 	"      --emit=KIND       what to write: c (default), or ir (the graph after\n"
-	"                        differentiation, as text, to standard output or -o)\n"
+	"                        differentiation and optimization, as text, to standard\n"
+	"                        output or -o)\n"
+	"  -O0, -O1, -O2, -O3    optimization level (default -O2; -O is -O2): -O0 emits\n"
+	"                        the graph as built, -O1 and up run the optimizer's passes\n"
+	"      --dump-after=PASS print the IR after PASS (build, fold, algebra, cse, dce)\n"
+	"                        to standard output and exit without writing C\n"
 	"      --reflect         also emit G_info descriptors and a table of every graph\n"
 	"                        (morch_graph_info in morchrt.h) for generic drivers\n"
 	"  -h, --help            print this help and exit\n"
@@ -40,6 +60,8 @@ static const char usage[] =
 typedef struct Options {
 	const char *input, *output, *header, *emit;
 	bool reflect;
+	int opt_level;
+	const char *dump_after; /* "build" or a pass name, or NULL */
 } Options;
 
 static char *read_all(const char *path, size_t *len)
@@ -192,7 +214,7 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		.header = base_name(hpath),
 		.reflect = o->reflect,
 		.module = identifier(cpath, false),
-		.opt_level = 2,
+		.opt_level = o->opt_level,
 	};
 	Out c = { 0 }, h = { 0 };
 	if (!out_open(&c, cpath))
@@ -229,6 +251,34 @@ static int write_ir(const Module *m, const Options *o)
 	return 0;
 }
 
+/* Runs the passes on g; with dump set, prints g after the first run of that pass and returns
+ * true (the caller stops before writing C). */
+static bool optimize(Graph *g, int level, const char *dump)
+{
+	if (dump && strcmp(dump, "build") == 0) {
+		dump_graph(stdout, g);
+		return true;
+	}
+	if (level == 0)
+		return false;
+	ir_fill_uses(g);
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		int changed = g->nchanged;
+		for (int i = 0; i < NPASSES; i++) {
+			passes[i].run(g);
+			ir_compact(g);
+			ir_fill_uses(g);
+			if (dump && strcmp(dump, passes[i].name) == 0) {
+				dump_graph(stdout, g);
+				return true;
+			}
+		}
+		if (g->nchanged == changed)
+			break;
+	}
+	return false;
+}
+
 static int run(const Options *o, int argc, char **argv)
 {
 	size_t len;
@@ -239,8 +289,15 @@ static int run(const Options *o, int argc, char **argv)
 	GraphAst *ast = parse_source(text, len);
 	Module *m = diag_errors() ? NULL : build_module(ast);
 	int status = 1;
-	if (m && !diag_errors())
-		status = strcmp(o->emit, "ir") == 0 ? write_ir(m, o) : write_c(m, o, argc, argv);
+	if (m && !diag_errors()) {
+		bool dumped = false;
+		for (int i = 0; i < m->ngraphs; i++)
+			dumped |= optimize(m->graph[i], o->opt_level, o->dump_after);
+		if (dumped)
+			status = fflush(stdout) == 0 ? 0 : 1;
+		else
+			status = strcmp(o->emit, "ir") == 0 ? write_ir(m, o) : write_c(m, o, argc, argv);
+	}
 	free(text);
 	return status;
 }
@@ -252,18 +309,31 @@ int main(int argc, char **argv)
 		{ "header", required_argument, NULL, 'H' },
 		{ "emit", required_argument, NULL, 'E' },
 		{ "reflect", no_argument, NULL, 'R' },
+		{ "dump-after", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	Options o = { .emit = "c" };
+	Options o = { .emit = "c", .opt_level = 2 };
 	int c;
-	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:O::hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.output = optarg; break;
 		case 'H': o.header = optarg; break;
 		case 'E': o.emit = optarg; break;
 		case 'R': o.reflect = true; break;
+		case 'D': o.dump_after = optarg; break;
+		case 'O':
+			if (!optarg) {
+				o.opt_level = 2;
+			} else if (optarg[0] >= '0' && optarg[0] <= '3' && !optarg[1]) {
+				o.opt_level = optarg[0] - '0';
+			} else {
+				fprintf(stderr, "morchgen: unknown optimization level '-O%s' (-O0 to -O3)\n",
+				        optarg);
+				return 1;
+			}
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': printf("morchgen %s\n", PACKAGE_VERSION); return 0;
 		default: fputs("Try 'morchgen --help'.\n", stderr); return 1;
@@ -273,13 +343,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "morchgen: unknown --emit kind '%s' (c or ir)\n", o.emit);
 		return 1;
 	}
+	if (o.dump_after) {
+		bool known = strcmp(o.dump_after, "build") == 0;
+		for (int i = 0; i < NPASSES; i++)
+			known |= strcmp(o.dump_after, passes[i].name) == 0;
+		if (!known) {
+			fprintf(stderr, "morchgen: unknown pass '%s' for --dump-after (build", o.dump_after);
+			for (int i = 0; i < NPASSES; i++)
+				fprintf(stderr, ", %s", passes[i].name);
+			fprintf(stderr, ")\n");
+			return 1;
+		}
+		if (o.opt_level == 0 && strcmp(o.dump_after, "build") != 0) {
+			fprintf(stderr, "morchgen: --dump-after=%s needs the optimizer, which -O0 turns "
+			        "off\n", o.dump_after);
+			return 1;
+		}
+	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "morchgen: %s\nTry 'morchgen --help'.\n",
 		        optind == argc ? "no input file" : "more than one input file");
 		return 1;
 	}
 	o.input = argv[optind];
-	if (strcmp(o.input, "-") == 0 && !o.output && strcmp(o.emit, "c") == 0) {
+	if (strcmp(o.input, "-") == 0 && !o.output && strcmp(o.emit, "c") == 0 && !o.dump_after) {
 		fprintf(stderr, "morchgen: reading standard input needs -o OUT.c\n");
 		return 1;
 	}

@@ -155,21 +155,26 @@ static int find_kernel(const Schedule *s, const Order *ord, int id)
 	for (int i = 0; i < op_info[n->op].arity; i++)
 		if (place_of(s, ord, n->src[i]) > latest)
 			latest = place_of(s, ord, n->src[i]);
+	/* the latest kernel that has an operand in a register, else the latest that can take it */
+	int fallback = -1;
 	for (int at = ord->n - 1; at >= 0 && at >= latest && at >= ord->n - SEARCH_BACK; at--) {
 		int k = ord->order[at];
 		const Kernel *K = &s->k[k];
 		bool reads_k;
 		/* a reduction joins the loop that computes what it reduces: reducing an input in a
 		 * loop of its own lets that loop run early, where later loops can read the result */
-		if (K->kind == KER_LOOP && shape_eq(&K->iter, iter) &&
-		    can_join(s, ord, k, id, &reads_k) && (reads_k || !reduce))
-			return k;
+		if (K->kind == KER_LOOP && shape_eq(&K->iter, iter) && can_join(s, ord, k, id, &reads_k)) {
+			if (reads_k)
+				return k;
+			if (fallback < 0 && !reduce)
+				fallback = k;
+		}
 		if (K->kind == KER_MATMUL && !reduce && mm_epilogue_ok(g, K) &&
 		    shape_eq(&g->node[K->node[0]].shape, &n->shape) &&
 		    can_join(s, ord, k, id, &reads_k) && reads_k)
 			return k;
 	}
-	return -1;
+	return fallback;
 }
 
 /* Where a new kernel for node id goes: at the end, or, for a value smaller than the loop it

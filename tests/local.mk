@@ -16,6 +16,7 @@ include tests/errors.mk
 include tests/grad.mk
 include tests/semantics.mk
 include tests/torch.mk
+include tests/passes.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
