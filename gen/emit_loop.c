@@ -107,6 +107,7 @@ typedef struct Red {
 	int kept;     /* access row of the result */
 	int depth;    /* register accumulator declared before loop `depth`; -1: in memory */
 	bool trivial; /* reduces no loop: a copy */
+	bool lanes;   /* a long sum: LANES partial sums, element r of the reduction into r % LANES */
 } Red;
 
 typedef struct Loop {
@@ -117,7 +118,7 @@ typedef struct Loop {
 	int (*src_row)[MAX_SRC]; /* per node position, per operand */
 	int *col_row;    /* onehot: the row of its column index alone */
 	Red *red;        /* per node position (pos = -1 when not a reduction) */
-	bool lanes;      /* the innermost loop is split into LANES partial accumulators */
+	bool lanes;      /* the innermost loop runs in groups of LANES (lane = its index % LANES) */
 	const char *idx[MAX_RANK];
 	const char *lane; /* "lane" inside the split loop, "0" in its remainder, NULL otherwise */
 } Loop;
@@ -133,6 +134,17 @@ static bool reads_register(const Emit *e, int o)
 static bool stores_here(Emit *e, const Loop *L, int id)
 {
 	return e->s->buf_of[id] >= 0 && &e->s->k[e->s->kernel_of[id]] == L->k;
+}
+
+/* mean's divisor: the reduced part of the iteration shape */
+static Dim reduced_count(const Emit *e, const Node *n)
+{
+	const Shape *xs = &e->g->node[n->src[0]].shape;
+	Dim c = dim_int(1);
+	for (int d = 0; d < xs->rank; d++)
+		if (n->attr.reduce.axes >> d & 1)
+			c = dim_mul(c, xs->dim[d]);
+	return c;
 }
 
 static Loop analyze(Emit *e, const Kernel *k, const Shape *iter, int first, bool merge)
@@ -178,9 +190,12 @@ static Loop analyze(Emit *e, const Kernel *k, const Shape *iter, int first, bool
 	}
 	L.t = make_nest(iter, &a, merge);
 	const Nest *t = &L.t;
-	bool any_register = false;
+	/* Which sums split into lanes depends on the reduction alone, never on what it is fused
+	 * with, so every function that computes it adds in the same order (G_grad's outputs equal
+	 * G_forward's to the bit). */
 	for (int p = first; p < k->nnodes; p++) {
 		Red *r = &L.red[p];
+		const Node *n = &g->node[k->node[p]];
 		if (r->pos < 0)
 			continue;
 		int kept = 0; /* leading loops the result keeps */
@@ -191,10 +206,12 @@ static Loop analyze(Emit *e, const Kernel *k, const Shape *iter, int first, bool
 			suffix_reduced &= !t->has[r->kept][l];
 		r->trivial = kept == t->n;
 		r->depth = suffix_reduced && !r->trivial ? kept : -1;
-		any_register |= r->depth >= 0;
+		Dim extent = r->depth >= 0 ? reduced_count(e, n) : dim_int(1);
+		r->lanes = r->depth >= 0 && (n->op == OP_SUM || n->op == OP_MEAN) &&
+		           (!dim_is_const(&extent) || extent.coef >= MIN_LANE_LOOP);
+		/* one reduced loop: the groups of the innermost loop are the lanes */
+		L.lanes |= r->lanes && r->depth == t->n - 1;
 	}
-	Dim inner = t->n ? t->size[t->n - 1] : dim_int(1);
-	L.lanes = any_register && (!dim_is_const(&inner) || inner.coef >= MIN_LANE_LOOP);
 	return L;
 }
 
@@ -264,21 +281,17 @@ static const char *reduce_step(Op op, const char *acc, const char *v)
 	}
 }
 
-static const char *acc_name(Emit *e, const Loop *L, int id)
+/* The accumulator element a value is added to: lanes by the innermost index, or by a count of
+ * the elements added so far when the sum spans several loops. */
+static const char *acc_name(const Loop *L, int p)
 {
-	(void)e;
-	return L->lanes ? arena_printf("acc%d[%s]", id, L->lane) : arena_printf("acc%d", id);
-}
-
-/* mean's divisor: the reduced part of the iteration shape */
-static Dim reduced_count(const Emit *e, const Node *n)
-{
-	const Shape *xs = &e->g->node[n->src[0]].shape;
-	Dim c = dim_int(1);
-	for (int d = 0; d < xs->rank; d++)
-		if (n->attr.reduce.axes >> d & 1)
-			c = dim_mul(c, xs->dim[d]);
-	return c;
+	const Red *r = &L->red[p];
+	int id = L->k->node[p];
+	if (!r->lanes)
+		return arena_printf("acc%d", id);
+	if (L->lanes && r->depth == L->t.n - 1)
+		return arena_printf("acc%d[%s]", id, L->lane);
+	return arena_printf("acc%d[r%d++ %% %d]", id, id, LANES);
 }
 
 static const char *mean_div(Emit *e, const Node *n)
@@ -308,7 +321,7 @@ static void body(Emit *e, const Loop *L)
 			if (r->trivial)
 				line(e, "%s = %s;", out, v);
 			else if (r->depth >= 0)
-				line(e, "%s;", reduce_step(n->op, acc_name(e, L, id), v));
+				line(e, "%s;", reduce_step(n->op, acc_name(L, p), v));
 			else
 				line(e, "%s;", reduce_step(n->op, out, v));
 			continue;
@@ -338,7 +351,7 @@ static void declare_accumulators(Emit *e, const Loop *L, int depth)
 			continue;
 		int id = L->k->node[p];
 		const char *init = reduce_init(e->g->node[id].op);
-		if (!L->lanes) {
+		if (!r->lanes) {
 			line(e, "%s acc%d = %s;", e->T, id, init);
 			continue;
 		}
@@ -346,6 +359,8 @@ static void declare_accumulators(Emit *e, const Loop *L, int depth)
 		for (int i = 0; i < LANES; i++)
 			str_add(&s, "%s%s", i ? ", " : "", init);
 		line(e, "%s acc%d[%d] = { %s };", e->T, id, LANES, str_get(&s));
+		if (!(L->lanes && r->depth == L->t.n - 1))
+			line(e, "int64_t r%d = 0;", id);
 	}
 }
 
@@ -365,15 +380,7 @@ static void finish_accumulators(Emit *e, Loop *L, int depth)
 			continue;
 		int id = L->k->node[p];
 		const Node *n = &e->g->node[id];
-		const char *v = arena_printf("acc%d", id);
-		if (L->lanes && n->op != OP_SUM && n->op != OP_MEAN) {
-			line(e, "for (int lane = 1; lane < %d; lane++)", LANES);
-			line(e, "\t%s;", reduce_step(n->op, arena_printf("acc%d[0]", id),
-			                               arena_printf("acc%d[lane]", id)));
-			v = arena_printf("acc%d[0]", id);
-		} else if (L->lanes) {
-			v = lane_tree(id, 0, LANES);
-		}
+		const char *v = r->lanes ? lane_tree(id, 0, LANES) : arena_printf("acc%d", id);
 		line(e, "%s[%s] = %s%s;", kwrite(e, id), index_c(e, &L->t, r->kept, L->idx, depth), v,
 		     mean_div(e, n));
 	}
@@ -412,7 +419,7 @@ static void nest(Emit *e, Loop *L, int l)
 			line(e, "for (int64_t %s = %s; %s < %s; %s++) {", i, whole, i, n, i);
 			e->depth++;
 			L->idx[l] = i;
-			L->lane = "0";
+			L->lane = arena_printf("%s - (%s)", i, whole);
 			body(e, L);
 			close_blocks(e, 1);
 		}

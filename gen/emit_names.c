@@ -39,7 +39,7 @@ static bool is_reserved(const char *s)
 			return true;
 	/* temporaries t0.., loop indices i0.., registers v0.. and acc0.., kernels G_forward_k0.. */
 	if (numbered(s, "t") || numbered(s, "i") || numbered(s, "v") || numbered(s, "acc") ||
-	    numbered(s, "lab") || numbered(s, "slot") ||
+	    numbered(s, "lab") || numbered(s, "slot") || numbered(s, "r") ||
 	    numbered(s, "ld"))
 		return true;
 	const char *k = strstr(s, "_k");
