@@ -3,7 +3,8 @@ dist_doc_DATA += \
 	docs/language.md \
 	docs/ops.md \
 	docs/c-api.md \
-	docs/internals.md
+	docs/internals.md \
+	docs/benchmarks.md
 
 # Every .morch graph, C caller, header excerpt and IR dump in the pages is checked.
 TESTS += docs/check-examples.sh
