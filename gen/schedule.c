@@ -177,7 +177,7 @@ static int find_kernel(const Schedule *s, const Order *ord, int id)
 	return fallback;
 }
 
-/* Where a new kernel for node id goes: at the end, or, for a value smaller than the loop it
+/* Where a new kernel for node id goes: at the end, or, for a value smaller than the kernel it
  * would follow (a row sum of an input, a bias), as early as its operands allow, so that loops
  * after it can read it and fuse with each other. */
 static int new_place(const Schedule *s, const Order *ord, int id, const Shape *iter)
@@ -191,8 +191,6 @@ static int new_place(const Schedule *s, const Order *ord, int id, const Shape *i
 	if (at >= ord->n || !iter)
 		return ord->n;
 	const Kernel *next = &s->k[ord->order[at]];
-	if (next->kind != KER_LOOP)
-		return ord->n;
 	Dim mine = shape_count(&n->shape), theirs = shape_count(&next->iter), q;
 	return dim_div(theirs, mine, &q) && !dim_is_one(&q) ? at : ord->n;
 }
