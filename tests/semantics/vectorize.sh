@@ -10,12 +10,14 @@ if $CC -dM -E - </dev/null 2>/dev/null | grep -q '__clang__' ||
 	skip "$CC is not GCC"
 fi
 "$MORCHGEN" $MORCHGEN_FLAGS -o "$tmp/ew.c" "$sem/elementwise.morch" || die "morchgen elementwise.morch"
-$CC -std=c99 -O3 -fopt-info-vec-optimized -I"$top_srcdir/runtime" -c "$tmp/ew.c" \
+$CC -std=c99 -O3 -fno-ipa-icf -fopt-info-vec-optimized -I"$top_srcdir/runtime" -c "$tmp/ew.c" \
 	-o "$tmp/ew.o" 2>"$tmp/vec.log" || skip "$CC does not take -fopt-info-vec-optimized"
+# -fno-ipa-icf: kernels with the same code (two negations at -O0) would be folded into one and
+# only one of them reported.
 # A fused gradient loop holds many selects (relu', sign, tie masks); under GCC's default
 # -ftrapping-math its if-conversion keeps them as branches, so gradient kernels are checked
 # with -fno-trapping-math (forward kernels without it).
-$CC -std=c99 -O3 -fno-trapping-math -fopt-info-vec-optimized -I"$top_srcdir/runtime" \
+$CC -std=c99 -O3 -fno-ipa-icf -fno-trapping-math -fopt-info-vec-optimized -I"$top_srcdir/runtime" \
 	-c "$tmp/ew.c" -o "$tmp/ew.o" 2>"$tmp/vec-grad.log" || die "cannot compile ew.c"
 
 # The innermost loop of each loop kernel: the last "for (" before the kernel's first statement,
