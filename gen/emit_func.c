@@ -166,13 +166,8 @@ static void emit_kernel(Emit *e, int k, const char *name, bool noinline, Str *ca
 	memset(e->sym_used, 0, sizeof e->sym_used);
 	e->nkp = 0;
 
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len), *saved = e->f;
-	if (!f)
-		unreachable("open_memstream failed");
-	e->f = f;
-	e->depth = 1;
+	Capture cap;
+	capture_begin(e, &cap, 1);
 	switch (K->kind) {
 	case KER_LOOP: emit_loop_kernel(e, K); break;
 	case KER_MATMUL: emit_matmul_kernel(e, K); break;
@@ -180,9 +175,7 @@ static void emit_kernel(Emit *e, int k, const char *name, bool noinline, Str *ca
 	case KER_OTHER: emit_other_kernel(e, K); break;
 	case KER_COPY: unreachable("copies are not kernels");
 	}
-	fclose(f);
-	e->f = saved;
-	e->depth = 0;
+	char *text = capture_end(e, &cap);
 
 	Str ps = { 0 }, args = { 0 };
 	for (int i = 0; i < e->g->nsyms; i++)
@@ -349,13 +342,8 @@ void emit_workspace_bytes(Emit *e, Schedule *const *s, int n)
 		return;
 	}
 	memset(e->sym_used, 0, sizeof e->sym_used);
-	char *body = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&body, &len), *saved = e->f;
-	if (!f)
-		unreachable("open_memstream failed");
-	e->f = f;
-	e->depth = 1;
+	Capture cap;
+	capture_begin(e, &cap, 1);
 	static const char *const which[] = { "forward", "grad" };
 	for (int k = 0; k < n; k++) {
 		line(e, "size_t %s = 0;", which[k]);
@@ -364,9 +352,7 @@ void emit_workspace_bytes(Emit *e, Schedule *const *s, int n)
 			     dim_c(e, s[k]->slot[i].size), e->T);
 	}
 	line(e, n == 2 ? "return forward > grad ? forward : grad;" : "return forward;");
-	fclose(f);
-	e->f = saved;
-	e->depth = 0;
+	char *body = capture_end(e, &cap);
 	for (int i = 0; i < g->nsyms; i++)
 		if (!e->sym_used[i])
 			line(e, "\t(void)%s;", e->nm.sym[i]);

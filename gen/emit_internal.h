@@ -61,6 +61,15 @@ const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg);
 const char *shape_c(Emit *e, const Shape *s); /* "[3, N]" with C names of sizes */
 size_t elem_size(const Emit *e);
 void open_block(Emit *e);
+/* Lines written between capture_begin and capture_end go to a string (the caller frees it), so a
+ * function's header can depend on what its body turned out to use. */
+typedef struct Capture {
+	FILE *saved;
+	char *text;
+	size_t len;
+} Capture;
+void capture_begin(Emit *e, Capture *c, int depth);
+char *capture_end(Emit *e, Capture *c);
 void close_blocks(Emit *e, int n);
 
 /* emit_names.c */

@@ -32,6 +32,25 @@ void close_blocks(Emit *e, int n)
 	}
 }
 
+void capture_begin(Emit *e, Capture *c, int depth)
+{
+	c->saved = e->f;
+	c->text = NULL;
+	c->len = 0;
+	e->f = open_memstream(&c->text, &c->len);
+	if (!e->f)
+		unreachable("open_memstream failed");
+	e->depth = depth;
+}
+
+char *capture_end(Emit *e, Capture *c)
+{
+	fclose(e->f);
+	e->f = c->saved;
+	e->depth = 0;
+	return c->text;
+}
+
 /* The graph with C names for its sizes, for printing dims. */
 static Graph c_named(const Emit *e)
 {

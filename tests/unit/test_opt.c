@@ -63,17 +63,25 @@ static void test_replace_and_kill(void **state)
 	test_free(g->out);
 }
 
+/* The one graph of `text`, after one pass and the compaction. */
+static Graph *after_pass(const char *text, void (*pass)(Graph *))
+{
+	Module *m = build_text(text);
+	assert_non_null(m);
+	Graph *g = m->graph[0];
+	ir_fill_uses(g);
+	pass(g);
+	ir_compact(g);
+	return g;
+}
+
 /* A gradient: dce and compaction keep d_x and the target pointing at the right nodes. */
 static void test_gradient_remap(void **state)
 {
 	(void)state;
-	Module *m = build_text("graph t { input x[3]; input y[3]; u = exp(y); s = sum(x * x);\n"
-	                       "output s; grad s wrt x; }");
-	assert_non_null(m);
-	Graph *g = m->graph[0];
-	ir_fill_uses(g);
-	pass_dce(g);
-	ir_compact(g);
+	Graph *g = after_pass("graph t { input x[3]; input y[3]; u = exp(y); s = sum(x * x);\n"
+	                      "output s; grad s wrt x; }",
+	                      pass_dce);
 	assert_topological(g);
 	assert_int_equal(g->nargs, 2);
 	for (int i = 0; i < g->nargs; i++)
@@ -92,13 +100,9 @@ static void test_gradient_remap(void **state)
 static void test_nll_gradient(void **state)
 {
 	(void)state;
-	Module *m = build_text("graph t { input z[2, 3]; input y : i32[2];\n"
-	                       "l = cross_entropy(z, y); output l; }");
-	assert_non_null(m);
-	Graph *g = m->graph[0];
-	ir_fill_uses(g);
-	pass_algebra(g);
-	ir_compact(g);
+	Graph *g = after_pass("graph t { input z[2, 3]; input y : i32[2];\n"
+	                      "l = cross_entropy(z, y); output l; }",
+	                      pass_algebra);
 	const Node *l = &g->node[g->out[0].node];
 	assert_int_equal(l->op, OP_NLL);
 	assert_int_equal(g->node[l->src[0]].op, OP_LOG_SOFTMAX);
