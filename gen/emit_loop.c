@@ -10,7 +10,7 @@
 
 #include "emit_internal.h"
 
-enum { LANES = 8, MIN_LANE_LOOP = 32 };
+enum { LANES = 16, MIN_LANE_LOOP = 32 };
 
 /* Loops over the dims of the iteration shape that are not 1; adjacent dims are merged where
  * every access (a row of `present`) walks them alike. */
