@@ -8,7 +8,7 @@
 #   make bench BENCH_CC_TIMEOUT=600             # let cc finish on the big generated graphs
 BENCH_CFLAGS = -O3 -march=native
 BENCH_SEED_SIZES = 3 64 256 1024
-BENCH_NODES = 100,1000,5000
+BENCH_NODES = 100,280,1000,1400,5000
 BENCH_CC_TIMEOUT = 30
 BENCH_COMPILE = $(CC) $(BENCH_CFLAGS) -I$(top_srcdir)/runtime -I$(top_srcdir)/bench -Ibench
 BENCH_DRIVERS = bench/seed$(EXEEXT) bench/mlp$(EXEEXT) bench/stream$(EXEEXT)

@@ -2,7 +2,7 @@
 times and ratios. make passes the built drivers, morchgen, the compiler and the flags:
 
     run.py --builddir B --srcdir S --morchgen M --cc CC --cflags FLAGS --python PY
-           [--cc-timeout SECONDS] [--nodes 100,1000,5000]
+           [--cc-timeout SECONDS] [--nodes 100,280,1000,1400,5000]
 
 The C drivers (bench/seed, bench/mlp, bench/stream) and bench/torch_bench.py print
 `RESULT key microseconds` lines; this script only runs them, times the compiler, and formats.
@@ -171,7 +171,7 @@ def main():
     p.add_argument("--cflags", required=True)
     p.add_argument("--python", default="")
     p.add_argument("--cc-timeout", type=float, default=60)
-    p.add_argument("--nodes", default="100,1000,5000")
+    p.add_argument("--nodes", default="100,280,1000,1400,5000")
     args = p.parse_args()
     bdir = os.path.join(args.builddir, "bench")
 
