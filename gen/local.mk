@@ -11,6 +11,7 @@ gen_libmorchgen_la_SOURCES = \
 	gen/diff.c \
 	gen/opt.h gen/opt.c gen/opt_fold.c gen/opt_algebra.c gen/opt_cse.c gen/opt_dce.c \
 	gen/dump.c \
+	gen/driver.h gen/driver.c \
 	gen/schedule.h gen/schedule.c gen/plan.c \
 	gen/emit.h gen/emit_internal.h gen/emit_c.c gen/emit_func.c gen/emit_loop.c \
 	gen/emit_kernels.c gen/emit_reflect.c gen/emit_names.c gen/emit_text.c

@@ -1,8 +1,6 @@
-/* main.c: morchgen's command line, and the pipeline as a plain list of passes:
- * read, parse (lexer.l, parser.y), build and check (build.c, which differentiates with diff.c),
- * optimize (the `passes` table below, opt*.c), emit (emit_c.c). Output goes to temporary files
- * renamed into place only on success, so a failed run never leaves a half-written file that make
- * would take as up to date. */
+/* main.c: morchgen's command line. It reads the file, compiles it (driver.c) and emits C
+ * (emit_c.c). Output goes to temporary files renamed into place only on success, so a failed run
+ * never leaves a half-written file that make would take as up to date. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -15,24 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ast.h"
-#include "diag.h"
+#include "driver.h"
 #include "emit.h"
-#include "opt.h"
 #include "util.h"
-
-/* The optimizer, in order, QBE style: each pass records its rewrites, ir_compact applies them.
- * fold, algebra and cse enable each other, so the list runs in rounds to a fixed point. */
-static const struct {
-	const char *name;
-	void (*run)(Graph *);
-} passes[] = {
-	{ "fold", pass_fold },
-	{ "algebra", pass_algebra },
-	{ "cse", pass_cse },
-	{ "dce", pass_dce },
-};
-enum { NPASSES = sizeof passes / sizeof *passes, MAX_ROUNDS = 8 };
 
 static const char usage[] =
 	"Usage: morchgen [OPTION]... FILE.morch\n"
@@ -252,48 +235,17 @@ static int write_ir(const Module *m, const Options *o)
 	return 0;
 }
 
-/* Runs the passes on g; with dump set, prints g after the first run of that pass and returns
- * true (the caller stops before writing C). */
-static bool optimize(Graph *g, int level, const char *dump)
-{
-	if (dump && strcmp(dump, "build") == 0) {
-		dump_graph(stdout, g);
-		return true;
-	}
-	if (level == 0)
-		return false;
-	ir_fill_uses(g);
-	for (int round = 0; round < MAX_ROUNDS; round++) {
-		int changed = g->nchanged;
-		for (int i = 0; i < NPASSES; i++) {
-			passes[i].run(g);
-			ir_compact(g);
-			ir_fill_uses(g);
-			if (dump && strcmp(dump, passes[i].name) == 0) {
-				dump_graph(stdout, g);
-				return true;
-			}
-		}
-		if (g->nchanged == changed)
-			break;
-	}
-	return false;
-}
-
 static int run(const Options *o, int argc, char **argv)
 {
 	size_t len;
 	char *text = read_all(o->input, &len);
 	if (!text)
 		return 1;
-	diag_set_source(strcmp(o->input, "-") == 0 ? "<stdin>" : o->input, text, len);
-	GraphAst *ast = parse_source(text, len);
-	Module *m = diag_errors() ? NULL : build_module(ast);
+	bool dumped = false;
+	Module *m = compile_source(strcmp(o->input, "-") == 0 ? "<stdin>" : o->input, text, len,
+	                           o->opt_level, o->dump_after, stdout, &dumped);
 	int status = 1;
-	if (m && !diag_errors()) {
-		bool dumped = false;
-		for (int i = 0; i < m->ngraphs; i++)
-			dumped |= optimize(m->graph[i], o->opt_level, o->dump_after);
+	if (m) {
 		if (dumped)
 			status = fflush(stdout) == 0 ? 0 : 1;
 		else
@@ -346,12 +298,12 @@ int main(int argc, char **argv)
 	}
 	if (o.dump_after) {
 		bool known = strcmp(o.dump_after, "build") == 0;
-		for (int i = 0; i < NPASSES; i++)
-			known |= strcmp(o.dump_after, passes[i].name) == 0;
+		for (int i = 0; i < driver_npasses(); i++)
+			known |= strcmp(o.dump_after, driver_pass_name(i)) == 0;
 		if (!known) {
 			fprintf(stderr, "morchgen: unknown pass '%s' for --dump-after (build", o.dump_after);
-			for (int i = 0; i < NPASSES; i++)
-				fprintf(stderr, ", %s", passes[i].name);
+			for (int i = 0; i < driver_npasses(); i++)
+				fprintf(stderr, ", %s", driver_pass_name(i));
 			fprintf(stderr, ")\n");
 			return 1;
 		}
