@@ -22,7 +22,9 @@
 # error, so no C example goes unchecked. Expected values in callers come from the text (worked by
 # hand), never from running morchgen.
 #
-# Environment (tests/local.mk): MORCHGEN, MORCHGEN_FLAGS, CC, top_srcdir, top_builddir.
+# Environment (tests/local.mk): MORCHGEN, MORCHGEN_FLAGS, CC, SANITIZER_FLAGS, top_srcdir,
+# top_builddir. SANITIZER_FLAGS (configure --enable-sanitizers) goes into every compile and link,
+# so the callers run under ASan and UBSan there.
 # MORCHGEN_FLAGS (configure's, say -O0) is passed where the C is compiled or run (`morch` blocks
 # and the `make` Makefile), so the callers hold at every level. It is not passed to `error`
 # blocks (the exact messages of the command the page shows) nor to `ir` blocks: the page shows
@@ -33,7 +35,8 @@ MORCHGEN_FLAGS=${MORCHGEN_FLAGS-}
 : "${MORCHGEN:?MORCHGEN is not set (run through make check)}"
 : "${top_srcdir:?}" "${top_builddir:?}"
 CC=${CC:-cc}
-CFLAGS="-std=c99 -O2 -Wall -Wextra -Werror"
+SANITIZER_FLAGS=${SANITIZER_FLAGS-}
+CFLAGS="-std=c99 -O2 -Wall -Wextra -Werror${SANITIZER_FLAGS:+ $SANITIZER_FLAGS}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/morch-docs.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
@@ -212,7 +215,8 @@ while IFS='|' read -r num lang ann where; do
 		# The outer make's MAKEFLAGS would pass its own variables down: start clean. The page's
 		# Makefile runs $(MORCHGEN) as a command only (no prerequisite), so the flags go in it.
 		if ! (cd "$work/make" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
-			make MORCHGEN="$MORCHGEN${MORCHGEN_FLAGS:+ $MORCHGEN_FLAGS}" CC="$CC" \
+			make MORCHGEN="$MORCHGEN${MORCHGEN_FLAGS:+ $MORCHGEN_FLAGS}" \
+				CC="$CC${SANITIZER_FLAGS:+ $SANITIZER_FLAGS}" \
 				CPPFLAGS="-I$top_srcdir/runtime" LDLIBS="$work/morchrt.o -lm" &&
 			"./$program") >"$work/out" 2>&1; then
 			fail "the Makefile does not build and run $program:"

@@ -117,9 +117,11 @@ if command -v "$CXX" >/dev/null 2>&1; then
 	check "the --reflect header passes $CXX -fsyntax-only" \
 		$CXX -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ -I"$tmp/h" \
 		-I"$top_srcdir/runtime" "$tmp/h/only_reflect.c"
-	if $CC $C99 -I"$top_srcdir/runtime" -c "$tmp/h/api.c" -o "$tmp/h/api.o"; then
+	# run, so with the sanitizers of a sanitized build (the objects checked above are plain:
+	# instrumentation adds data and calls of its own)
+	if $CC $C99 $SAN_CFLAGS -I"$top_srcdir/runtime" -c "$tmp/h/api.c" -o "$tmp/h/api.o"; then
 		check "C++ links against the generated C object and runs it" \
-			sh -c "$CXX -I'$tmp/h' '$tmp/h/use.cc' '$tmp/h/api.o' -o '$tmp/h/use' -lm && '$tmp/h/use'"
+			sh -c "$CXX $SAN_CFLAGS -I'$tmp/h' '$tmp/h/use.cc' '$tmp/h/api.o' -o '$tmp/h/use' -lm && '$tmp/h/use'"
 	fi
 else
 	echo "note: no C++ compiler ($CXX), C++ checks left out"

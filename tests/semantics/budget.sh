@@ -42,8 +42,8 @@ int main(void)
 	return 0;
 }
 C
-$CC -std=c99 -I"$tmp" -I"$top_srcdir/runtime" "$tmp/ws.c" "$tmp/seed.c" "$tmp/mlp.c" -lm \
-	-o "$tmp/ws" || die "cannot build the workspace probe"
+$CC -std=c99 $SAN_CFLAGS -I"$tmp" -I"$top_srcdir/runtime" "$tmp/ws.c" "$tmp/seed.c" "$tmp/mlp.c" \
+	-lm -o "$tmp/ws" || die "cannot build the workspace probe"
 set -- $("$tmp/ws")
 check "seed_workspace_bytes()" "$1" $SEED_WORKSPACE_BYTES
 check "mlp workspace floats per batch row" "$2" $MLP_FLOATS_PER_ROW

@@ -26,10 +26,16 @@ die() {
 	exit 1
 }
 
+# The sanitizers of the tests that always use them (sanitize.sh, labels_asan.sh). $SAN_CFLAGS
+# (configure --enable-sanitizers, empty otherwise) goes into every other compile of generated
+# code that is then run, so a sanitized build runs all of it under ASan and UBSan.
 SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-# Leak checking needs ptrace, which some containers forbid; nothing here allocates for long.
-ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}"
-UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+SAN_CFLAGS=${SANITIZER_FLAGS-}
+# Every report is fatal. tests/local.mk sets these (with leak checking where LeakSanitizer
+# works); these defaults are for a run by hand, where leaks are not checked: LeakSanitizer needs
+# ptrace, which some containers forbid.
+ASAN_OPTIONS=${ASAN_OPTIONS-halt_on_error=1:abort_on_error=0:detect_leaks=0}
+UBSAN_OPTIONS=${UBSAN_OPTIONS-halt_on_error=1:print_stacktrace=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 
 # Skips (77) unless $CC builds and runs a program under both sanitizers.
