@@ -18,7 +18,8 @@ typedef struct EmitOptions {
 	                          is already optimized when it is 1 or more */
 } EmitOptions;
 
-void emit_c(FILE *f, const Module *m, const EmitOptions *opt);
+/* False, with errors reported and nothing written, when the module cannot be emitted. */
+bool emit_c(FILE *f, const Module *m, const EmitOptions *opt);
 void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard);
 
 #endif

@@ -41,8 +41,27 @@ static void banner(FILE *f, const char *file, const EmitOptions *opt)
 	fprintf(f, " * Command: %s\n */\n", opt->command);
 }
 
-void emit_c(FILE *f, const Module *m, const EmitOptions *opt)
+/* Errors that only the schedules show (a workspace of a fixed size beyond what a 64-bit target
+ * can address), reported before anything is written. */
+static bool check_schedules(const Module *m, const EmitOptions *opt)
 {
+	bool ok = true;
+	for (int i = 0; i < m->ngraphs && ok; i++) {
+		size_t elem = m->graph[i]->real == T_F64 ? 8 : 4;
+		if (!plan_may_exceed(m->graph[i], elem))
+			continue; /* every graph but the absurd: no need to schedule it twice */
+		Schedule *s[2];
+		int n = schedules(m->graph[i], opt, s);
+		for (int k = 0; k < n && ok; k++)
+			ok = plan_check_bytes(s[k], elem);
+	}
+	return ok;
+}
+
+bool emit_c(FILE *f, const Module *m, const EmitOptions *opt)
+{
+	if (!check_schedules(m, opt))
+		return false;
 	banner(f, opt->c_name, opt);
 	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
 	fprintf(f, "#include \"morchrt.h\"\n#include \"%s\"\n\n", opt->header);
@@ -70,6 +89,7 @@ void emit_c(FILE *f, const Module *m, const EmitOptions *opt)
 			fprintf(f, "\t&%s_info,\n", m->graph[i]->name);
 		fprintf(f, "\tNULL,\n};\n");
 	}
+	return true;
 }
 
 static void doc_params(Emit *e, const Param *ps, int n)

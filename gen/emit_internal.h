@@ -102,7 +102,8 @@ int params(Emit *e, FnKind kind, bool sizes_only, Param *out);
 const char *param_list(const Param *ps, int n, bool header);
 const char *param_names(const Param *ps, int n);
 void emit_function(Emit *e, const Schedule *s);
-void emit_workspace_bytes(Emit *e, Schedule *const *s, int n);
+void emit_workspace_bytes(Emit *e, Schedule *const *s, int n); /* and the size check */
+const char *sizes_check_name(const Graph *g);
 const char *workspace_formula(Emit *e, Schedule *const *s, int n); /* for the header */
 
 /* emit_reflect.c */

@@ -207,7 +207,11 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		out_discard(&c);
 		return 1;
 	}
-	emit_c(c.f, m, &eo);
+	if (!emit_c(c.f, m, &eo)) {
+		out_discard(&c);
+		out_discard(&h);
+		return 1;
+	}
 	emit_h(h.f, m, &eo, arena_printf("%s_H_INCLUDED", identifier(hpath, true)));
 	if (!out_close(&c) || !out_close(&h) || !out_commit(&c) || !out_commit(&h)) {
 		out_discard(&c);
