@@ -5,6 +5,7 @@
 #include <config.h>
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit_internal.h"
@@ -58,10 +59,8 @@ static bool check_schedules(const Module *m, const EmitOptions *opt)
 	return ok;
 }
 
-bool emit_c(FILE *f, const Module *m, const EmitOptions *opt)
+static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 {
-	if (!check_schedules(m, opt))
-		return false;
 	banner(f, opt->c_name, opt);
 	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
 	fprintf(f, "#include \"morchrt.h\"\n#include \"%s\"\n\n", opt->header);
@@ -89,6 +88,26 @@ bool emit_c(FILE *f, const Module *m, const EmitOptions *opt)
 			fprintf(f, "\t&%s_info,\n", m->graph[i]->name);
 		fprintf(f, "\tNULL,\n};\n");
 	}
+}
+
+bool emit_c(FILE *f, const Module *m, const EmitOptions *opt)
+{
+	if (!check_schedules(m, opt))
+		return false;
+	if (!opt->line_directives) {
+		emit_c_text(f, m, opt);
+		return true;
+	}
+	/* #line directives need the line numbers of the finished text: write it to memory first */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		unreachable("open_memstream failed");
+	emit_c_text(mem, m, opt);
+	fclose(mem);
+	line_resolve(f, text, opt);
+	free(text);
 	return true;
 }
 

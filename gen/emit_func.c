@@ -192,13 +192,16 @@ static void emit_kernel(Emit *e, int k, const char *name, bool noinline, Str *ca
 	}
 	fputc('\n', e->f);
 	kernel_comment(e, K, name);
+	int src = e->g->node[K->node[0]].loc.first_line;
+	line_mark(e, src);
 	line(e, "static %svoid %s(%s)", noinline ? "MORCH_NOINLINE " : "", name,
 	     ps.len ? str_get(&ps) : "void");
 	line(e, "{");
 	fputs(text, e->f);
 	line(e, "}");
+	line_unmark(e);
 	free(text);
-	str_add(calls, "\t%s(%s);\n", name, str_get(&args));
+	str_add(calls, "%s\t%s(%s);\n", line_mark_text(e, src), name, str_get(&args));
 	for (int i = 0; i < MAX_SYMS; i++)
 		e->sym_used[i] |= fn_syms[i];
 }
@@ -213,7 +216,7 @@ static void emit_copy(Emit *e, const Sink *s, Str *calls)
 	bool literal = g->node[view_base(g, s->node)].op == OP_CONST &&
 	               e->s->buf_of[view_base(g, s->node)] < 0;
 	const char *from = literal ? const_value(e, s->node) : buf_name(e, e->s->buf_of[s->node]);
-	str_add(calls, "\t/* %s = %s */\n", to, from);
+	str_add(calls, "%s\t/* %s = %s */\n", line_unmark_text(e), to, from);
 	const char *v = literal ? from : arena_printf("%s[i]", from);
 	if (n->shape.rank == 0)
 		str_add(calls, "\t%s[0] = %s;\n", to, literal ? from : arena_printf("%s[0]", from));
@@ -309,6 +312,7 @@ void emit_function(Emit *e, const Schedule *s)
 		line(e, "\t(void)ws;");
 	fputs(str_get(&decls), e->f);
 	fputs(str_get(&calls), e->f);
+	line_unmark(e);
 	line(e, "}");
 	e->s = NULL;
 }
