@@ -152,6 +152,10 @@ void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard)
 		     workspace_formula(&e, s, n));
 		if (fixed)
 			line(&e, " * Also %s_WORKSPACE_BYTES, for a static buffer.", g->name);
+		if (g->nsyms)
+			line(&e, " * Sizes below 1, or so large that a tensor or the workspace would exceed "
+			         "MORCH_MAX_BYTES (morchrt.h): %s_workspace_bytes returns SIZE_MAX, and the "
+			         "other functions return at once, writing nothing.", g->name);
 		line(&e, " *");
 		Param *fw = arena_alloc(sizeof *fw * (size_t)(npf + 1));
 		int nfw = params(&e, FN_FORWARD, false, fw);
