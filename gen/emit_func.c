@@ -338,8 +338,8 @@ static size_t slots_fixed_max(Emit *e, Schedule *const *s, int n, bool *fixed)
  * helpers: once per call, outside every loop. */
 
 typedef struct Term {
-	Dim bytes;   /* coef: bytes for the monomial's value 1 */
-	int example; /* a node of this size, for the comment */
+	Dim bytes;        /* coef: bytes for the monomial's value 1 */
+	const char *what; /* for the comment */
 } Term;
 
 static size_t type_size(DType t)
@@ -356,7 +356,7 @@ static bool bounded_by(const Dim *a, const Dim *b)
 	return a->coef <= b->coef;
 }
 
-static void add_term(Term *t, int *n, Dim bytes, int example)
+static void add_term(Term *t, int *n, Dim bytes, const char *what)
 {
 	if (dim_is_const(&bytes))
 		return; /* morchgen checked it */
@@ -367,13 +367,14 @@ static void add_term(Term *t, int *n, Dim bytes, int example)
 	for (int i = 0; i < *n; i++)
 		if (!bounded_by(&t[i].bytes, &bytes))
 			t[k++] = t[i];
-	t[k++] = (Term){ bytes, example };
+	t[k++] = (Term){ bytes, what };
 	*n = k;
 }
 
 /* Tensors of either function, and the size constants and loop counts they use. */
-static int largest_terms(const Graph *g, Schedule *const *s, int ns, Term *t)
+static int largest_terms(Emit *e, Schedule *const *s, int ns, Term *t)
 {
+	const Graph *g = e->g;
 	int n = 0;
 	for (int id = 0; id < g->nnodes; id++) {
 		bool live = false;
@@ -383,14 +384,16 @@ static int largest_terms(const Graph *g, Schedule *const *s, int ns, Term *t)
 			continue;
 		const Node *nd = &g->node[id];
 		add_term(t, &n, dim_mul(shape_count(&nd->shape), dim_int((int64_t)type_size(nd->type))),
-		         id);
+		         shape_doc(e, &nd->shape, nd->type));
 		if (nd->op == OP_CONST)
-			add_term(t, &n, nd->attr.cst.scale, id);
+			add_term(t, &n, nd->attr.cst.scale,
+			         arena_printf("the value %s", dim_c(e, nd->attr.cst.scale)));
 	}
 	for (int k = 0; k < ns; k++)
 		for (int j = 0; j < s[k]->nk; j++)
 			if (s[k]->k[j].kind == KER_LOOP)
-				add_term(t, &n, shape_count(&s[k]->k[j].iter), s[k]->k[j].node[0]);
+				add_term(t, &n, shape_count(&s[k]->k[j].iter),
+				         arena_printf("a loop over %s", shape_c(e, &s[k]->k[j].iter)));
 	return n;
 }
 
@@ -416,8 +419,11 @@ static void emit_sizes_check(Emit *e, Schedule *const *s, int n)
 	const Graph *g = e->g;
 	Param ps[MAX_SYMS + 1];
 	int np = params(e, FN_FORWARD, true, ps);
-	Term *t = arena_alloc(sizeof *t * (size_t)(2 * g->nnodes + 2 * s[0]->nk + 2 * n * 8 + 1));
-	int nt = largest_terms(g, s, n, t);
+	int most = 2 * g->nnodes + 1; /* what largest_terms may add: two a node, one a loop */
+	for (int k = 0; k < n; k++)
+		most += s[k]->nk;
+	Term *t = arena_alloc(sizeof *t * (size_t)most);
+	int nt = largest_terms(e, s, n, t);
 	static const char *const which[] = { "forward", "grad" };
 
 	line(e, "/* The bytes of workspace %s_forward%s need%s, or SIZE_MAX when a size is below 1 or",
@@ -437,9 +443,7 @@ static void emit_sizes_check(Emit *e, Schedule *const *s, int n)
 	if (nt)
 		line(e, "\t/* the largest tensors */");
 	for (int i = 0; i < nt; i++) {
-		const Node *nd = &g->node[t[i].example];
-		line(e, "\tif (%s == SIZE_MAX) /* %s */", checked_product(e, t[i].bytes),
-		     shape_doc(e, &nd->shape, nd->type));
+		line(e, "\tif (%s == SIZE_MAX) /* %s */", checked_product(e, t[i].bytes), t[i].what);
 		line(e, "\t\treturn SIZE_MAX;");
 	}
 	for (int k = 0; k < n; k++)

@@ -212,9 +212,14 @@ static void limits_triple(void)
 	expect_ws(triple_workspace_bytes(P, P, P - 1), predict(&r, (uint64_t)P - 1), "triple",
 	          (uint64_t)P - 1);
 	refuse_triple(P, P, P);
-	/* 8 * 2^20 * (2^40 - 1) = 2^63 - 2^23 fits; with N doubled and K halved, one more K does not */
-	CHECK(triple_workspace_bytes(P, P - 1, P + 1) != SIZE_MAX, "triple refuses a [N, K, M] "
-	      "just below the limit");
+	/* 8 * 2^20 * (2^40 - 1) = 2^63 - 2^23 fits: exact (or SIZE_MAX if the workspace does not) */
+	for (uint64_t k = 1; k <= 4; k++)
+		f[k] = triple_workspace_bytes(P, P - 1, (int64_t)k);
+	r = fit(f[1], f[2], f[3]);
+	CHECK(predict(&r, 4) == f[4], "triple: the workspace is not quadratic in K");
+	expect_ws(triple_workspace_bytes(P, P - 1, P + 1), predict(&r, (uint64_t)P + 1), "triple",
+	          (uint64_t)P + 1);
+	/* with N doubled and K halved, one more K does not fit */
 	refuse_triple(P * 2, P, P / 2 + 1);
 	refuse_triple((int64_t)1 << 40, (int64_t)1 << 40, 1); /* the partial product wraps */
 	refuse_triple(1, 1, INT64_MAX);
@@ -326,7 +331,9 @@ static void values(void)
 		      want_dw[i]);
 
 	float fx[4] = { 0, 1, 2, 3 }, fs;
-	fixed_forward(fx, &fs, NULL);
+	ws = morch_alloc(fixed_workspace_bytes());
+	fixed_forward(fx, &fs, ws);
+	morch_free(ws);
 	CHECK(rel(fs, 1 + exp(1.0) + exp(2.0) + exp(3.0)) < 1e-6, "fixed: s = %g", fs);
 }
 
