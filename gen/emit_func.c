@@ -231,9 +231,10 @@ static const char **slot_offsets(Emit *e, Str *decls, bool *used)
 	const char **off = arena_alloc(sizeof *off * (size_t)(s->nslots + 1));
 	size_t elem = elem_size(e), bytes;
 	if (plan_fixed_bytes(s, elem, &bytes)) {
-		(void)bytes;
+		size_t *at = arena_alloc(sizeof *at * (size_t)(s->nslots + 1));
+		plan_slot_offsets(s, elem, at);
 		for (int i = 0; i < s->nslots; i++)
-			off[i] = arena_printf("%zu", plan_slot_offset(s, elem, i));
+			off[i] = arena_printf("%zu", at[i]);
 		return off;
 	}
 	int last = -1;

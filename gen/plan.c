@@ -151,9 +151,13 @@ bool plan_fixed_bytes(const Schedule *s, size_t elem, size_t *bytes)
 	return true;
 }
 
-size_t plan_slot_offset(const Schedule *s, size_t elem, int slot)
+void plan_slot_offsets(const Schedule *s, size_t elem, size_t *off)
 {
-	return slot ? (size_t)fixed_sum(s, elem, slot - 1) : 0;
+	size_t at = 0; /* within the limit: plan_check_bytes has passed */
+	for (int i = 0; i < s->nslots; i++) {
+		off[i] = at;
+		at += (size_t)slot_bytes(&s->slot[i], elem);
+	}
 }
 
 bool plan_may_exceed(const Graph *g, size_t elem)

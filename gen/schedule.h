@@ -92,7 +92,7 @@ bool plan_check_bytes(const Schedule *s, size_t elem);
 /* True when every slot's size is a number; *bytes is then the workspace size. Only after
  * plan_check_bytes. */
 bool plan_fixed_bytes(const Schedule *s, size_t elem, size_t *bytes);
-/* The byte offset of a slot when every size is a number. */
-size_t plan_slot_offset(const Schedule *s, size_t elem, int slot);
+/* The byte offset of each slot when every size is a number (after plan_check_bytes). */
+void plan_slot_offsets(const Schedule *s, size_t elem, size_t *off);
 
 #endif
