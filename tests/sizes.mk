@@ -12,7 +12,14 @@ EXTRA_DIST += \
 	tests/sizes/check_test.c \
 	tests/sizes/sizes.morch \
 	tests/sizes/errors.sh \
-	tests/sizes/errors \
+	tests/sizes/too-large/broadcast-too-large.morch \
+	tests/sizes/too-large/decl-beyond-int64.morch \
+	tests/sizes/too-large/decl-int64-max.morch \
+	tests/sizes/too-large/decl-square-of-2-32.morch \
+	tests/sizes/too-large/matmul-too-large.morch \
+	tests/sizes/too-large/reshape-count-overflows.morch \
+	tests/sizes/too-large/reshape-infer-overflows.morch \
+	tests/sizes/too-large/reshape-symbolic-overflows.morch \
 	tests/sizes/lines.sh \
 	tests/sizes/lines.morch \
 	tests/sizes/lines_driver.c \

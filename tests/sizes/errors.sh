@@ -1,6 +1,6 @@
 #!/bin/sh
 # errors.sh: sizes too large for generated code are located errors at generation time, never a
-# wrapped or saturated number in a message or in the output. Each errors/*.morch names its
+# wrapped or saturated number in a message or in the output. Each too-large/*.morch names its
 # expected first line of stderr in a leading "# expect: LINE:COL: error: TEXT"; the workspace
 # case, thousands of statements, is written here. Every case must exit 1, print nothing on
 # standard output and leave no file behind.
@@ -28,7 +28,7 @@ expect_error() {
 	rm -rf "$tmp/out"
 }
 
-for f in "$here"/errors/*.morch; do
+for f in "$here"/too-large/*.morch; do
 	expect=$(sed -n '1s/^# expect: //p' "$f")
 	[ -n "$expect" ] || die "$f has no '# expect:' line"
 	expect_error "$f" "$f:$expect"
