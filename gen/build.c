@@ -295,8 +295,15 @@ static int reshape(Ctx *c, Expr *call, int x, Expr *list)
 	}
 	if (!ok || x == POISON)
 		return POISON;
-	Dim have = shape_count(&node(c, x)->shape), want = shape_count(&to);
 	char a[256], b[256], na[128], nb[128];
+	if (shape_too_large(&to)) { /* before its element count, saturated, reaches a message */
+		if (infer >= 0)
+			to.dim[infer] = dim_int(-1);
+		error_at(list->loc, "cannot reshape %s to %s: the result is too large",
+		         shp(c, x, a, sizeof a), shape_str(c->g, &to, b, sizeof b));
+		return POISON;
+	}
+	Dim have = shape_count(&node(c, x)->shape), want = shape_count(&to);
 	if (infer >= 0 && !dim_div(have, want, &to.dim[infer])) {
 		to.dim[infer] = dim_int(-1); /* the shape as written */
 		error_at(list->loc, "cannot reshape %s to %s: %s is not a multiple of %s",

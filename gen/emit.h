@@ -16,9 +16,11 @@ typedef struct EmitOptions {
 	const char *module;    /* C identifier for the module's table of descriptors */
 	int opt_level;         /* -O0 to -O3: 0 gives one kernel and one buffer per node; the IR
 	                          is already optimized when it is 1 or more */
+	bool line_directives;  /* #line directives: kernels' code points at its .morch lines */
 } EmitOptions;
 
-void emit_c(FILE *f, const Module *m, const EmitOptions *opt);
+/* False, with errors reported and nothing written, when the module cannot be emitted. */
+bool emit_c(FILE *f, const Module *m, const EmitOptions *opt);
 void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard);
 
 #endif

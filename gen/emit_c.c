@@ -5,6 +5,7 @@
 #include <config.h>
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit_internal.h"
@@ -41,7 +42,24 @@ static void banner(FILE *f, const char *file, const EmitOptions *opt)
 	fprintf(f, " * Command: %s\n */\n", opt->command);
 }
 
-void emit_c(FILE *f, const Module *m, const EmitOptions *opt)
+/* Errors that only the schedules show (a workspace of a fixed size beyond what a 64-bit target
+ * can address), reported before anything is written. */
+static bool check_schedules(const Module *m, const EmitOptions *opt)
+{
+	bool ok = true;
+	for (int i = 0; i < m->ngraphs && ok; i++) {
+		size_t elem = m->graph[i]->real == T_F64 ? 8 : 4;
+		if (!plan_may_exceed(m->graph[i], elem))
+			continue; /* every graph but the absurd: no need to schedule it twice */
+		Schedule *s[2];
+		int n = schedules(m->graph[i], opt, s);
+		for (int k = 0; k < n && ok; k++)
+			ok = plan_check_bytes(s[k], elem);
+	}
+	return ok;
+}
+
+static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 {
 	banner(f, opt->c_name, opt);
 	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
@@ -70,6 +88,27 @@ void emit_c(FILE *f, const Module *m, const EmitOptions *opt)
 			fprintf(f, "\t&%s_info,\n", m->graph[i]->name);
 		fprintf(f, "\tNULL,\n};\n");
 	}
+}
+
+bool emit_c(FILE *f, const Module *m, const EmitOptions *opt)
+{
+	if (!check_schedules(m, opt))
+		return false;
+	if (!opt->line_directives) {
+		emit_c_text(f, m, opt);
+		return true;
+	}
+	/* #line directives need the line numbers of the finished text: write it to memory first */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		unreachable("open_memstream failed");
+	emit_c_text(mem, m, opt);
+	fclose(mem);
+	line_resolve(f, text, opt);
+	free(text);
+	return true;
 }
 
 static void doc_params(Emit *e, const Param *ps, int n)
@@ -113,6 +152,10 @@ void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard)
 		     workspace_formula(&e, s, n));
 		if (fixed)
 			line(&e, " * Also %s_WORKSPACE_BYTES, for a static buffer.", g->name);
+		if (g->nsyms)
+			line(&e, " * Sizes below 1, or so large that a tensor or the workspace would exceed "
+			         "MORCH_MAX_BYTES (morchrt.h): %s_workspace_bytes returns SIZE_MAX, and the "
+			         "other functions return at once, writing nothing.", g->name);
 		line(&e, " *");
 		Param *fw = arena_alloc(sizeof *fw * (size_t)(npf + 1));
 		int nfw = params(&e, FN_FORWARD, false, fw);

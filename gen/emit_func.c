@@ -192,13 +192,16 @@ static void emit_kernel(Emit *e, int k, const char *name, bool noinline, Str *ca
 	}
 	fputc('\n', e->f);
 	kernel_comment(e, K, name);
+	int src = e->g->node[K->node[0]].loc.first_line;
+	line_mark(e, src);
 	line(e, "static %svoid %s(%s)", noinline ? "MORCH_NOINLINE " : "", name,
 	     ps.len ? str_get(&ps) : "void");
 	line(e, "{");
 	fputs(text, e->f);
 	line(e, "}");
+	line_unmark(e);
 	free(text);
-	str_add(calls, "\t%s(%s);\n", name, str_get(&args));
+	str_add(calls, "%s\t%s(%s);\n", line_mark_text(e, src), name, str_get(&args));
 	for (int i = 0; i < MAX_SYMS; i++)
 		e->sym_used[i] |= fn_syms[i];
 }
@@ -213,7 +216,7 @@ static void emit_copy(Emit *e, const Sink *s, Str *calls)
 	bool literal = g->node[view_base(g, s->node)].op == OP_CONST &&
 	               e->s->buf_of[view_base(g, s->node)] < 0;
 	const char *from = literal ? const_value(e, s->node) : buf_name(e, e->s->buf_of[s->node]);
-	str_add(calls, "\t/* %s = %s */\n", to, from);
+	str_add(calls, "%s\t/* %s = %s */\n", line_unmark_text(e), to, from);
 	const char *v = literal ? from : arena_printf("%s[i]", from);
 	if (n->shape.rank == 0)
 		str_add(calls, "\t%s[0] = %s;\n", to, literal ? from : arena_printf("%s[0]", from));
@@ -228,11 +231,10 @@ static const char **slot_offsets(Emit *e, Str *decls, bool *used)
 	const char **off = arena_alloc(sizeof *off * (size_t)(s->nslots + 1));
 	size_t elem = elem_size(e), bytes;
 	if (plan_fixed_bytes(s, elem, &bytes)) {
-		size_t at = 0;
-		for (int i = 0; i < s->nslots; i++) {
-			off[i] = arena_printf("%zu", at);
-			at += ((size_t)s->slot[i].size.coef * elem + 63) / 64 * 64;
-		}
+		size_t *at = arena_alloc(sizeof *at * (size_t)(s->nslots + 1));
+		plan_slot_offsets(s, elem, at);
+		for (int i = 0; i < s->nslots; i++)
+			off[i] = arena_printf("%zu", at[i]);
 		return off;
 	}
 	int last = -1;
@@ -295,9 +297,12 @@ void emit_function(Emit *e, const Schedule *s)
 	fputc('\n', e->f);
 	line(e, "void %s(%s)", fn, param_list(pp, np, false));
 	line(e, "{");
-	for (int i = 0; i < g->nsyms; i++)
-		if (!e->sym_used[i])
-			line(e, "\t(void)%s;", e->nm.sym[i]);
+	if (g->nsyms) {
+		Param sz[MAX_SYMS + 1];
+		int nsz = params(e, s->kind, true, sz);
+		line(e, "\tif (%s(%s) == SIZE_MAX)", sizes_check_name(g), param_names(sz, nsz));
+		line(e, "\t\treturn; /* sizes below 1, or too large */");
+	}
 	for (int i = 0; i < g->nargs; i++) {
 		if (g->arg[i].role == ARG_UPSTREAM && s->kind == FN_FORWARD)
 			continue;
@@ -308,6 +313,7 @@ void emit_function(Emit *e, const Schedule *s)
 		line(e, "\t(void)ws;");
 	fputs(str_get(&decls), e->f);
 	fputs(str_get(&calls), e->f);
+	line_unmark(e);
 	line(e, "}");
 	e->s = NULL;
 }
@@ -325,39 +331,152 @@ static size_t slots_fixed_max(Emit *e, Schedule *const *s, int n, bool *fixed)
 	return most;
 }
 
+/* ---- the size check of a graph with size names ----
+ * Every count the generated code computes is a monomial in the sizes no larger than the
+ * element count of some tensor of the graph, or a sum of workspace slots. So the check
+ * multiplies out the bytes of the largest tensors (those no other tensor's bytes bound
+ * for every size) and sums each function's workspace, all with morchrt.h's saturating
+ * helpers: once per call, outside every loop. */
+
+typedef struct Term {
+	Dim bytes;        /* coef: bytes for the monomial's value 1 */
+	const char *what; /* for the comment */
+} Term;
+
+static size_t type_size(DType t)
+{
+	return t == T_F64 ? 8 : 4;
+}
+
+/* a's bytes are at most b's for all sizes >= 1 */
+static bool bounded_by(const Dim *a, const Dim *b)
+{
+	for (int i = 0; i < MAX_SYMS; i++)
+		if (a->exp[i] > b->exp[i])
+			return false;
+	return a->coef <= b->coef;
+}
+
+static void add_term(Term *t, int *n, Dim bytes, const char *what)
+{
+	if (dim_is_const(&bytes))
+		return; /* morchgen checked it */
+	for (int i = 0; i < *n; i++)
+		if (bounded_by(&bytes, &t[i].bytes))
+			return;
+	int k = 0;
+	for (int i = 0; i < *n; i++)
+		if (!bounded_by(&t[i].bytes, &bytes))
+			t[k++] = t[i];
+	t[k++] = (Term){ bytes, what };
+	*n = k;
+}
+
+/* Tensors of either function, and the size constants and loop counts they use. */
+static int largest_terms(Emit *e, Schedule *const *s, int ns, Term *t)
+{
+	const Graph *g = e->g;
+	int n = 0;
+	for (int id = 0; id < g->nnodes; id++) {
+		bool live = false;
+		for (int k = 0; k < ns; k++)
+			live |= s[k]->live[id];
+		if (!live)
+			continue;
+		const Node *nd = &g->node[id];
+		add_term(t, &n, dim_mul(shape_count(&nd->shape), dim_int((int64_t)type_size(nd->type))),
+		         shape_doc(e, &nd->shape, nd->type));
+		if (nd->op == OP_CONST)
+			add_term(t, &n, nd->attr.cst.scale,
+			         arena_printf("the value %s", dim_c(e, nd->attr.cst.scale)));
+	}
+	for (int k = 0; k < ns; k++)
+		for (int j = 0; j < s[k]->nk; j++)
+			if (s[k]->k[j].kind == KER_LOOP)
+				add_term(t, &n, shape_count(&s[k]->k[j].iter),
+				         arena_printf("a loop over %s", shape_c(e, &s[k]->k[j].iter)));
+	return n;
+}
+
+/* "morch_size_mul(morch_size_mul(4, N), N)": the bytes, or SIZE_MAX past the limit. */
+static const char *checked_product(Emit *e, Dim d)
+{
+	const char *r = arena_printf("%lld", (long long)d.coef);
+	for (int i = 0; i < MAX_SYMS; i++)
+		for (int k = 0; k < d.exp[i]; k++)
+			r = arena_printf("morch_size_mul(%s, %s)", r, e->nm.sym[i]);
+	return r;
+}
+
+const char *sizes_check_name(const Graph *g)
+{
+	return arena_printf("%s_check_sizes", g->name);
+}
+
+/* static size_t G_check_sizes(SIZES): the workspace's bytes, or SIZE_MAX when a size is below 1
+ * or a tensor or the workspace would exceed MORCH_MAX_BYTES. */
+static void emit_sizes_check(Emit *e, Schedule *const *s, int n)
+{
+	const Graph *g = e->g;
+	Param ps[MAX_SYMS + 1];
+	int np = params(e, FN_FORWARD, true, ps);
+	int most = 2 * g->nnodes + 1; /* what largest_terms may add: two a node, one a loop */
+	for (int k = 0; k < n; k++)
+		most += s[k]->nk;
+	Term *t = arena_alloc(sizeof *t * (size_t)most);
+	int nt = largest_terms(e, s, n, t);
+	static const char *const which[] = { "forward", "grad" };
+
+	line(e, "/* The bytes of workspace %s_forward%s need%s, or SIZE_MAX when a size is below 1 or",
+	     g->name, n == 2 ? arena_printf(" and %s_grad", g->name) : "", n == 2 ? "" : "s");
+	line(e, " * a tensor or the workspace would need more than MORCH_MAX_BYTES (element counts "
+	        "and");
+	line(e, " * indexes are int64_t): every public function of the graph checks this first. */");
+	line(e, "static size_t %s(%s)", sizes_check_name(g), param_list(ps, np, false));
+	line(e, "{");
+	Str lt1 = { 0 };
+	for (int i = 0; i < g->nsyms; i++)
+		str_add(&lt1, "%s%s < 1", i ? " || " : "", e->nm.sym[i]);
+	line(e, "\tsize_t ws[%d] = { 0%s }; /* the workspace of %s_%s%s */", n, n == 2 ? ", 0" : "",
+	     g->name, which[0], n == 2 ? arena_printf(", of %s_%s", g->name, which[1]) : "");
+	line(e, "\tif (%s)", str_get(&lt1));
+	line(e, "\t\treturn SIZE_MAX;");
+	if (nt)
+		line(e, "\t/* the largest tensors */");
+	for (int i = 0; i < nt; i++) {
+		line(e, "\tif (%s == SIZE_MAX) /* %s */", checked_product(e, t[i].bytes), t[i].what);
+		line(e, "\t\treturn SIZE_MAX;");
+	}
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < s[k]->nslots; i++)
+			line(e, "\tws[%d] = morch_size_add_aligned(ws[%d], %s);", k, k,
+			     checked_product(e, dim_mul(s[k]->slot[i].size,
+			                                dim_int((int64_t)elem_size(e)))));
+	line(e, n == 2 ? "\treturn ws[0] > ws[1] ? ws[0] : ws[1];" : "\treturn ws[0];");
+	line(e, "}");
+	fputc('\n', e->f);
+}
+
 void emit_workspace_bytes(Emit *e, Schedule *const *s, int n)
 {
 	const Graph *g = e->g;
 	Param ps[MAX_SYMS + 1];
 	int np = params(e, FN_FORWARD, true, ps);
-	line(e, "size_t %s_workspace_bytes(%s)", g->name, param_list(ps, np, false));
-	line(e, "{");
-	bool fixed;
-	size_t bytes = slots_fixed_max(e, s, n, &fixed);
-	if (fixed) {
-		for (int i = 0; i < g->nsyms; i++)
-			line(e, "\t(void)%s;", e->nm.sym[i]);
-		line(e, "\treturn %zu;", bytes);
+	if (g->nsyms) {
+		emit_sizes_check(e, s, n);
+		line(e, "size_t %s_workspace_bytes(%s)", g->name, param_list(ps, np, false));
+		line(e, "{");
+		line(e, "\treturn %s(%s);", sizes_check_name(g), param_names(ps, np));
 		line(e, "}");
 		return;
 	}
-	memset(e->sym_used, 0, sizeof e->sym_used);
-	Capture cap;
-	capture_begin(e, &cap, 1);
-	static const char *const which[] = { "forward", "grad" };
-	for (int k = 0; k < n; k++) {
-		line(e, "size_t %s = 0;", which[k]);
-		for (int i = 0; i < s[k]->nslots; i++)
-			line(e, "%s += morch_align_up((size_t)(%s) * sizeof(%s));", which[k],
-			     dim_c(e, s[k]->slot[i].size), e->T);
-	}
-	line(e, n == 2 ? "return forward > grad ? forward : grad;" : "return forward;");
-	char *body = capture_end(e, &cap);
-	for (int i = 0; i < g->nsyms; i++)
-		if (!e->sym_used[i])
-			line(e, "\t(void)%s;", e->nm.sym[i]);
-	fputs(body, e->f);
-	free(body);
+	bool fixed;
+	size_t bytes = slots_fixed_max(e, s, n, &fixed);
+	if (!fixed)
+		unreachable("a graph without size names has a fixed workspace");
+	line(e, "size_t %s_workspace_bytes(void)", g->name);
+	line(e, "{");
+	line(e, "\treturn %zu;", bytes);
 	line(e, "}");
 }
 

@@ -7,6 +7,7 @@
  *   emit_kernels.c matmul, softmax and friends, transpose, cross-entropy, copies
  *   emit_reflect.c the --reflect descriptors
  *   emit_names.c   C names for everything a user named, and for buffers
+ *   emit_lines.c   #line directives (--line-directives)
  *   emit_text.c    the line() helper, dims, literals, expressions
  */
 #ifndef MORCH_EMIT_INTERNAL_H
@@ -102,8 +103,18 @@ int params(Emit *e, FnKind kind, bool sizes_only, Param *out);
 const char *param_list(const Param *ps, int n, bool header);
 const char *param_names(const Param *ps, int n);
 void emit_function(Emit *e, const Schedule *s);
-void emit_workspace_bytes(Emit *e, Schedule *const *s, int n);
+void emit_workspace_bytes(Emit *e, Schedule *const *s, int n); /* and the size check */
+const char *sizes_check_name(const Graph *g);
 const char *workspace_formula(Emit *e, Schedule *const *s, int n); /* for the header */
+
+/* emit_lines.c: --line-directives. Marks (nothing without the option) say that the code from
+ * here on computes .morch line `morch_line`, or is the generated file's own again; line_resolve
+ * writes text with marks to f with #line directives in their place. */
+void line_mark(Emit *e, int morch_line);
+void line_unmark(Emit *e);
+const char *line_mark_text(const Emit *e, int morch_line); /* the same, for a Str */
+const char *line_unmark_text(const Emit *e);
+void line_resolve(FILE *f, const char *text, const EmitOptions *opt);
 
 /* emit_reflect.c */
 void emit_reflect(Emit *e, const Module *m);

@@ -313,6 +313,7 @@ static void body(Emit *e, const Loop *L)
 	for (int p = L->first; p < k->nnodes; p++) {
 		int id = k->node[p];
 		const Node *n = &g->node[id];
+		line_mark(e, n->loc.first_line);
 		if (op_info[n->op].kind == K_REDUCE) {
 			const Red *r = &L->red[p];
 			const char *v = operand(e, L, &ld, p, 0);
@@ -351,6 +352,7 @@ static void declare_accumulators(Emit *e, const Loop *L, int depth)
 			continue;
 		int id = L->k->node[p];
 		const char *init = reduce_init(e->g->node[id].op);
+		line_mark(e, e->g->node[id].loc.first_line);
 		if (!r->lanes) {
 			line(e, "%s acc%d = %s;", e->T, id, init);
 			continue;
@@ -381,6 +383,7 @@ static void finish_accumulators(Emit *e, Loop *L, int depth)
 		int id = L->k->node[p];
 		const Node *n = &e->g->node[id];
 		const char *v = r->lanes ? lane_tree(id, 0, LANES) : arena_printf("acc%d", id);
+		line_mark(e, n->loc.first_line);
 		line(e, "%s[%s] = %s%s;", kwrite(e, id), index_c(e, &L->t, r->kept, L->idx, depth), v,
 		     mean_div(e, n));
 	}
@@ -442,6 +445,7 @@ static void memory_reductions(Emit *e, const Loop *L, bool before)
 		const Node *n = &e->g->node[id];
 		const char *count = dim_c(e, shape_count(&n->shape));
 		const char *out = kwrite(e, id);
+		line_mark(e, n->loc.first_line);
 		if (before) {
 			line(e, "for (int64_t i = 0; i < %s; i++)", count);
 			line(e, "\t%s[i] = %s;", out, reduce_init(n->op));

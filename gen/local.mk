@@ -14,7 +14,8 @@ gen_libmorchgen_la_SOURCES = \
 	gen/driver.h gen/driver.c \
 	gen/schedule.h gen/schedule.c gen/plan.c \
 	gen/emit.h gen/emit_internal.h gen/emit_c.c gen/emit_func.c gen/emit_loop.c \
-	gen/emit_kernels.c gen/emit_reflect.c gen/emit_names.c gen/emit_text.c
+	gen/emit_kernels.c gen/emit_reflect.c gen/emit_names.c gen/emit_text.c \
+	gen/emit_lines.c
 gen_libmorchgen_la_CPPFLAGS = -I$(top_srcdir)/gen -I$(top_builddir)/gen
 AM_YFLAGS = -d -Wall -Wno-yacc
 BUILT_SOURCES += gen/parser.h

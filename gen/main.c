@@ -35,6 +35,8 @@ static const char usage[] =
 	"                        to standard output and exit without writing C\n"
 	"      --reflect         also emit G_info descriptors and a table of every graph\n"
 	"                        (morch_graph_info in morchrt.h) for generic drivers\n"
+	"      --line-directives emit #line directives, so compiler messages and\n"
+	"                        debuggers show the .morch line each kernel computes\n"
 	"  -h, --help            print this help and exit\n"
 	"  -V, --version         print the version and exit\n"
 	"\n"
@@ -43,7 +45,7 @@ static const char usage[] =
 
 typedef struct Options {
 	const char *input, *output, *header, *emit;
-	bool reflect;
+	bool reflect, line_directives;
 	int opt_level;
 	const char *dump_after; /* "build" or a pass name, or NULL */
 } Options;
@@ -199,6 +201,7 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		.reflect = o->reflect,
 		.module = identifier(cpath, false),
 		.opt_level = o->opt_level,
+		.line_directives = o->line_directives,
 	};
 	Out c = { 0 }, h = { 0 };
 	if (!out_open(&c, cpath))
@@ -207,7 +210,11 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		out_discard(&c);
 		return 1;
 	}
-	emit_c(c.f, m, &eo);
+	if (!emit_c(c.f, m, &eo)) {
+		out_discard(&c);
+		out_discard(&h);
+		return 1;
+	}
 	emit_h(h.f, m, &eo, arena_printf("%s_H_INCLUDED", identifier(hpath, true)));
 	if (!out_close(&c) || !out_close(&h) || !out_commit(&c) || !out_commit(&h)) {
 		out_discard(&c);
@@ -262,6 +269,7 @@ int main(int argc, char **argv)
 		{ "header", required_argument, NULL, 'H' },
 		{ "emit", required_argument, NULL, 'E' },
 		{ "reflect", no_argument, NULL, 'R' },
+		{ "line-directives", no_argument, NULL, 'L' },
 		{ "dump-after", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -275,6 +283,7 @@ int main(int argc, char **argv)
 		case 'H': o.header = optarg; break;
 		case 'E': o.emit = optarg; break;
 		case 'R': o.reflect = true; break;
+		case 'L': o.line_directives = true; break;
 		case 'D': o.dump_after = optarg; break;
 		case 'O':
 			if (!optarg) {

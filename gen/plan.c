@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -117,14 +118,78 @@ void plan_memory(Schedule *s, bool share)
 	}
 }
 
+/* n rounded up to the workspace alignment, or PLAN_MAX_BYTES + 1 past the limit. */
+static uint64_t slot_bytes(const Slot *S, size_t elem)
+{
+	uint64_t n = (uint64_t)S->size.coef;
+	if (S->size.coef < 1 || n > PLAN_MAX_BYTES / elem || n * elem > PLAN_MAX_BYTES - 63)
+		return PLAN_MAX_BYTES + 1;
+	return (n * elem + 63) / 64 * 64;
+}
+
+/* The fixed part of the workspace up to and including slot `upto`, saturating just past the
+ * limit: no sum here wraps. */
+static uint64_t fixed_sum(const Schedule *s, size_t elem, int upto)
+{
+	uint64_t total = 0;
+	for (int i = 0; i <= upto; i++) {
+		uint64_t b = slot_bytes(&s->slot[i], elem);
+		total = b > PLAN_MAX_BYTES - total ? PLAN_MAX_BYTES + 1 : total + b;
+	}
+	return total;
+}
+
 bool plan_fixed_bytes(const Schedule *s, size_t elem, size_t *bytes)
 {
-	size_t total = 0;
-	for (int i = 0; i < s->nslots; i++) {
+	for (int i = 0; i < s->nslots; i++)
 		if (!dim_is_const(&s->slot[i].size))
 			return false;
-		total += ((size_t)s->slot[i].size.coef * elem + 63) / 64 * 64;
+	uint64_t total = fixed_sum(s, elem, s->nslots - 1);
+	if (total > PLAN_MAX_BYTES)
+		unreachable("workspace beyond the limit: plan_check_bytes reports it first");
+	*bytes = (size_t)total;
+	return true;
+}
+
+void plan_slot_offsets(const Schedule *s, size_t elem, size_t *off)
+{
+	size_t at = 0; /* within the limit: plan_check_bytes has passed */
+	for (int i = 0; i < s->nslots; i++) {
+		off[i] = at;
+		at += (size_t)slot_bytes(&s->slot[i], elem);
 	}
-	*bytes = total;
+}
+
+bool plan_may_exceed(const Graph *g, size_t elem)
+{
+	uint64_t total = 0;
+	for (int i = 0; i < g->nnodes; i++) {
+		Slot S = { shape_count(&g->node[i].shape) };
+		uint64_t b = slot_bytes(&S, elem);
+		if (b > PLAN_MAX_BYTES - total)
+			return true;
+		total += b;
+	}
+	return false;
+}
+
+bool plan_check_bytes(const Schedule *s, size_t elem)
+{
+	for (int i = 0; i < s->nslots; i++)
+		if (!dim_is_const(&s->slot[i].size))
+			return true; /* the generated code checks its sizes at run time */
+	for (int i = 0; i < s->nslots; i++) {
+		if (fixed_sum(s, elem, i) <= PLAN_MAX_BYTES)
+			continue;
+		int b = 0;
+		while (s->buf[b].kind != BUF_WORKSPACE || s->buf[b].slot != i)
+			b++;
+		char shape[256];
+		const Node *n = &s->g->node[s->buf[b].node];
+		error_at(n->loc, "the workspace of graph '%s' exceeds %llu bytes with this %s tensor",
+		         s->g->name, (unsigned long long)PLAN_MAX_BYTES,
+		         shape_str(s->g, &n->shape, shape, sizeof shape));
+		return false;
+	}
 	return true;
 }

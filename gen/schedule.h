@@ -81,7 +81,18 @@ int view_base(const Graph *g, int id);
 
 /* plan.c: live ranges and slots. share = false gives every buffer a slot of its own. */
 void plan_memory(Schedule *s, bool share);
-/* True when every slot's size is a number; *bytes is then the workspace size. */
+/* The most bytes of one tensor or workspace: int64_t element counts, size_t and ptrdiff_t
+ * offsets on a 64-bit target. Generated code checks the same at run time (MORCH_MAX_BYTES). */
+#define PLAN_MAX_BYTES ((uint64_t)INT64_MAX)
+/* False when even a workspace holding every node of g, each of `elem` bytes an element,
+ * would be within PLAN_MAX_BYTES: then no schedule's needs checking. */
+bool plan_may_exceed(const Graph *g, size_t elem);
+/* Reports an error and returns false when the workspace is a number beyond PLAN_MAX_BYTES. */
+bool plan_check_bytes(const Schedule *s, size_t elem);
+/* True when every slot's size is a number; *bytes is then the workspace size. Only after
+ * plan_check_bytes. */
 bool plan_fixed_bytes(const Schedule *s, size_t elem, size_t *bytes);
+/* The byte offset of each slot when every size is a number (after plan_check_bytes). */
+void plan_slot_offsets(const Schedule *s, size_t elem, size_t *off);
 
 #endif

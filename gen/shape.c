@@ -37,12 +37,21 @@ bool dim_is_one(const Dim *d)
 	return d->coef == 1 && dim_is_const(d);
 }
 
-/* Saturates instead of overflowing; build.c rejects shapes that get near the limits. */
+/* a * b, saturating at INT64_MAX instead of overflowing, in portable C99 (the quotient decides
+ * before anything is multiplied). Coefficients of products are positive. A saturated count is
+ * far beyond shape_too_large's limit, so build.c reports the shape: no wrapped or saturated
+ * number reaches a message or the output. */
+static int64_t coef_mul(int64_t a, int64_t b)
+{
+	if (a > 0 && b > 0 && a > INT64_MAX / b)
+		return INT64_MAX;
+	return a * b;
+}
+
 Dim dim_mul(Dim a, Dim b)
 {
 	Dim r = a;
-	if (__builtin_mul_overflow(a.coef, b.coef, &r.coef))
-		r.coef = INT64_MAX;
+	r.coef = coef_mul(a.coef, b.coef);
 	for (int i = 0; i < MAX_SYMS; i++)
 		r.exp[i] = a.exp[i] + b.exp[i] > UINT8_MAX ? UINT8_MAX : (uint8_t)(a.exp[i] + b.exp[i]);
 	return r;

@@ -30,6 +30,38 @@ static inline size_t morch_align_up(size_t n)
 	return (n + (MORCH_ALIGN - 1)) & ~(size_t)(MORCH_ALIGN - 1);
 }
 
+/* The most bytes of one tensor or one workspace, so element counts fit int64_t and byte counts
+ * and offsets fit size_t and ptrdiff_t: the least of the three maxima. Generated functions
+ * refuse sizes beyond it (G_workspace_bytes returns SIZE_MAX, which it never reaches). */
+#if PTRDIFF_MAX <= INT64_MAX && PTRDIFF_MAX < SIZE_MAX
+#define MORCH_MAX_BYTES ((size_t)PTRDIFF_MAX)
+#elif INT64_MAX < SIZE_MAX
+#define MORCH_MAX_BYTES ((size_t)INT64_MAX)
+#else
+#define MORCH_MAX_BYTES (SIZE_MAX - 1)
+#endif
+
+/* The size checks of generated code, in portable C (nothing here can overflow): SIZE_MAX
+ * stands for "too large" and passes through, so a chain of calls checks a whole product or
+ * sum. n * k when n is at most MORCH_MAX_BYTES, k is at least 1 and the product is at most
+ * MORCH_MAX_BYTES; else SIZE_MAX. */
+static inline size_t morch_size_mul(size_t n, int64_t k)
+{
+	if (n > MORCH_MAX_BYTES || k < 1 || (n && (uint64_t)k > MORCH_MAX_BYTES / n))
+		return SIZE_MAX;
+	return n * (size_t)k;
+}
+
+/* total + n rounded up to MORCH_ALIGN when both and the sum are at most MORCH_MAX_BYTES; else
+ * SIZE_MAX. */
+static inline size_t morch_size_add_aligned(size_t total, size_t n)
+{
+	if (total > MORCH_MAX_BYTES || n > MORCH_MAX_BYTES - (MORCH_ALIGN - 1))
+		return SIZE_MAX;
+	n = morch_align_up(n);
+	return n > MORCH_MAX_BYTES - total ? SIZE_MAX : total + n;
+}
+
 /* A block of at least `bytes` bytes aligned to MORCH_ALIGN, or NULL when out of memory.
  * morch_alloc(0) returns a valid pointer that must still be freed. */
 void *morch_alloc(size_t bytes);

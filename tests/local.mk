@@ -29,6 +29,7 @@ include tests/semantics.mk
 include tests/torch.mk
 include tests/passes.mk
 include tests/memcheck.mk
+include tests/sizes.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
