@@ -34,6 +34,7 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CLANG_FLAGS = -g -O1 $(FUZZ_SANITIZE) -DHAVE_CONFIG_H -I$(abs_top_builddir) \
 	-I$(abs_top_srcdir)/gen -I$(abs_top_builddir)/gen -I$(abs_top_srcdir)/runtime
 FUZZ_OPTIONS = -close_fd_mask=2 -print_final_stats=1 -max_len=$(FUZZ_MAX_LEN) -timeout=60 \
+	-report_slow_units=60 \
 	-dict=$(srcdir)/tests/fuzz/morch.dict -artifact_prefix=$(srcdir)/$(FUZZ_REGRESSIONS)/
 FUZZ_HARNESS_DEPS = tests/fuzz/clang/gen.stamp tests/fuzz/fuzz_run.c tests/fuzz/fuzz_run.h
 
@@ -71,14 +72,15 @@ FUZZ_RUN = run() { \
 fuzz: tests/fuzz/fuzz-compile
 	@$(FUZZ_RUN) fuzz-compile
 fuzz-cc: tests/fuzz/fuzz-cc
-	@MORCH_FUZZ_CC='$(CC)' MORCH_FUZZ_RUNTIME='$(abs_top_srcdir)/runtime' $(FUZZ_RUN) fuzz-cc
+	@MORCH_FUZZ_CC='$(CC)' MORCH_FUZZ_RUNTIME='$(abs_top_srcdir)/runtime'; \
+	export MORCH_FUZZ_CC MORCH_FUZZ_RUNTIME; $(FUZZ_RUN) fuzz-cc
 fuzz-merge: tests/fuzz/fuzz-compile
-	@$(MKDIR_P) tests/fuzz/work-fuzz-compile && rm -rf tests/fuzz/merged && \
+	@$(MKDIR_P) tests/fuzz/work-fuzz-compile tests/fuzz/work-fuzz-cc && rm -rf tests/fuzz/merged && \
 	$(MKDIR_P) tests/fuzz/merged && \
 	tests/fuzz/fuzz-compile -merge=1 -close_fd_mask=2 -max_len=$(FUZZ_MAX_LEN) tests/fuzz/merged \
-	  $(srcdir)/$(FUZZ_CORPUS) tests/fuzz/work-fuzz-compile && \
+	  $(srcdir)/$(FUZZ_CORPUS) tests/fuzz/work-fuzz-compile tests/fuzz/work-fuzz-cc && \
 	rm -f $(srcdir)/$(FUZZ_CORPUS)/* && mv tests/fuzz/merged/* $(srcdir)/$(FUZZ_CORPUS)/ && \
-	echo "corpus: `ls $(srcdir)/$(FUZZ_CORPUS) | wc -l` inputs, `du -sk $(srcdir)/$(FUZZ_CORPUS) | cut -f1` KiB"
+	echo "corpus: `ls $(srcdir)/$(FUZZ_CORPUS) | wc -l` inputs, `cat $(srcdir)/$(FUZZ_CORPUS)/* | wc -c` bytes"
 .PHONY: fuzz fuzz-cc fuzz-merge
 
 clean-local: clean-fuzz

@@ -8,6 +8,7 @@
 #include <config.h>
 #endif
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,10 @@ static bool run_cc(void)
 		_exit(127);
 	}
 	int status;
-	if (waitpid(pid, &status, 0) != pid) {
+	pid_t r;
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		continue; /* libFuzzer's timer for -timeout interrupts the wait */
+	if (r != pid) {
 		perror("fuzz-cc: waitpid");
 		abort();
 	}
