@@ -35,3 +35,4 @@ check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
 	@exit 1
 endif
+include tests/fuzz.mk
