@@ -20,7 +20,7 @@
 
 /* The most IR nodes one graph may reach as it is built and differentiated (a node is about
  * 300 bytes): differentiation multiplies sizes, so a short file can ask for a huge graph. */
-#define MAX_NODES (1 << 21)
+#define MAX_NODES (1 << 20)
 
 /* How much of a long number or line a message quotes. */
 #define MAX_QUOTE 64

@@ -194,13 +194,13 @@ power: primary                        { $$ = $1; }
 primary: NUMBER                  { $$ = number($1, @1); }
        | IDENT                   { $$ = expr_new(E_NAME, @1); $$->name = $1; }
        | IDENT '(' ')'           { $$ = expr_new(E_CALL, @1); $$->name = $1; }
-       | IDENT '(' { NEST(@2); } args ')' {
+       | IDENT '(' { NEST(@1); } args ')' {
 		p->nest--;
 		$$ = expr_new(E_CALL, @1);
 		$$->name = $1;
 		$$->args = reverse_args($4);
 	}
-       | GRAD '(' { NEST(@2); } args ')' {
+       | GRAD '(' { NEST(@1); } args ')' {
 		p->nest--;
 		$$ = expr_new(E_CALL, @1);
 		$$->name = "grad";
