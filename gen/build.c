@@ -5,13 +5,17 @@
 #include <string.h>
 
 #include "ast.h"
+#include "bounds.h"
 #include "diag.h"
+#include "symtab.h"
 #include "util.h"
 
 /* A value that failed to build: its error is reported; uses of it report nothing more. */
 #define POISON (-1)
 
-enum { MAX_DEPTH = 2000 };
+/* Recursion of expr(): the parser bounds nesting to MAX_NEST levels, each a few calls deep
+ * here; chains of binary operators are walked without recursion. A safety net only. */
+enum { MAX_DEPTH = 8 * MAX_NEST };
 
 typedef enum SymKind { N_VALUE, N_ARG, N_SIZE } SymKind;
 
@@ -26,8 +30,11 @@ typedef struct Name {
 
 typedef struct Ctx {
 	Graph *g;
-	Name *names; /* a list: graphs are small */
+	Name *names; /* the latest declared */
 	int depth;
+	SymTab table; /* every Name by its name */
+	int grad_nest; /* grad(y, x) being built inside the y of another */
+	bool too_large; /* the graph passed MAX_NODES: reported once */
 } Ctx;
 
 static const char *const functions[] = {
@@ -46,10 +53,7 @@ static bool is_function(const char *s)
 
 static Name *lookup(Ctx *c, const char *s)
 {
-	for (Name *n = c->names; n; n = n->next)
-		if (strcmp(n->name, s) == 0)
-			return n;
-	return NULL;
+	return symtab_get(&c->table, s);
 }
 
 /* Declares a name; reports a redefinition or a reserved word and returns false. */
@@ -71,6 +75,7 @@ static bool declare(Ctx *c, const char *s, Loc loc, SymKind kind, int node, int 
 	Name *n = arena_alloc(sizeof *n);
 	*n = (Name){ s, kind, node, arg, loc, c->names };
 	c->names = n;
+	symtab_put(&c->table, s, n);
 	return !reserved;
 }
 
@@ -97,6 +102,13 @@ static bool too_large(Ctx *c, const Shape *s, Loc loc)
 /* ---- expressions ---- */
 
 static int expr(Ctx *c, Expr *e);
+
+static void graph_too_large(Ctx *c, Loc loc)
+{
+	if (!c->too_large)
+		error_at(loc, "graph '%s' is too large: more than %d IR nodes", c->g->name, MAX_NODES);
+	c->too_large = true;
+}
 
 /* what completes "i32 input 'y' cannot be ...": "an operand of '+'", "differentiated" */
 static bool is_real(Ctx *c, int id, Loc loc, const char *what)
@@ -326,7 +338,14 @@ static int reshape(Ctx *c, Expr *call, int x, Expr *list)
 
 static int grad_expr(Ctx *c, Expr *call, Expr *ye, Expr *xe)
 {
+	if (c->grad_nest == MAX_GRAD_NEST) {
+		error_at(call->loc, "grad(y, x) nested too deeply (the limit is %d levels)",
+		         MAX_GRAD_NEST);
+		return POISON;
+	}
+	c->grad_nest++;
 	int y = expr(c, ye);
+	c->grad_nest--;
 	if (xe->kind != E_NAME) {
 		error_at(xe->loc, "grad(y, x) takes the name of an input or param as x");
 		return POISON;
@@ -355,7 +374,10 @@ static int grad_expr(Ctx *c, Expr *call, Expr *ye, Expr *xe)
 		return POISON;
 	}
 	int one = ir_const(c->g, 1, call->loc), d;
-	diff(c->g, y, one, &xn->node, 1, &d);
+	if (!diff_bounded(c->g, y, one, &xn->node, 1, &d, MAX_NODES)) {
+		graph_too_large(c, call->loc);
+		return POISON;
+	}
 	return d;
 }
 
@@ -478,8 +500,46 @@ static int call(Ctx *c, Expr *e)
 	unreachable("function without a builder");
 }
 
+static int operator(Ctx *c, Expr *e, int a, int b)
+{
+	switch (e->op) {
+	case B_ADD: return binary(c, OP_ADD, "+", a, b, e->loc);
+	case B_SUB: return binary(c, OP_SUB, "-", a, b, e->loc);
+	case B_MUL: return binary(c, OP_MUL, "*", a, b, e->loc);
+	case B_DIV: return binary(c, OP_DIV, "/", a, b, e->loc);
+	case B_POW: return binary(c, OP_POW, "**", a, b, e->loc);
+	case B_MATMUL: return matmul(c, a, b, e->loc);
+	}
+	unreachable("bad operator");
+}
+
+/* x + y + z parses as ((x + y) + z): a sum of n terms is n levels deep on its left side. The
+ * left spine is walked with an array, bottom up, so only right operands recurse (and those
+ * nest at most MAX_NEST levels). Each operand is built before its operator, as before. */
+static int chain(Ctx *c, Expr *e)
+{
+	int n = 0;
+	for (Expr *p = e; p->kind == E_BIN; p = p->lhs)
+		n++;
+	Expr **spine = arena_alloc(sizeof *spine * (size_t)n);
+	int i = n;
+	for (Expr *p = e; p->kind == E_BIN; p = p->lhs)
+		spine[--i] = p;
+	int acc = expr(c, spine[0]->lhs);
+	for (i = 0; i < n; i++) {
+		int b = expr(c, spine[i]->rhs);
+		acc = c->too_large ? POISON : operator(c, spine[i], acc, b);
+	}
+	return acc;
+}
+
 static int expr(Ctx *c, Expr *e)
 {
+	/* each call adds a few nodes at most (diff checks its own): stop at the bound */
+	if (c->g->nnodes > MAX_NODES)
+		graph_too_large(c, e->loc);
+	if (c->too_large)
+		return POISON;
 	if (++c->depth > MAX_DEPTH) {
 		c->depth = -1000000; /* report once */
 		error_at(e->loc, "expression nested too deeply");
@@ -511,18 +571,9 @@ static int expr(Ctx *c, Expr *e)
 			r = ir_unary(c->g, OP_NEG, a, e->loc);
 		break;
 	}
-	case E_BIN: {
-		int a = expr(c, e->lhs), b = expr(c, e->rhs);
-		switch (e->op) {
-		case B_ADD: r = binary(c, OP_ADD, "+", a, b, e->loc); break;
-		case B_SUB: r = binary(c, OP_SUB, "-", a, b, e->loc); break;
-		case B_MUL: r = binary(c, OP_MUL, "*", a, b, e->loc); break;
-		case B_DIV: r = binary(c, OP_DIV, "/", a, b, e->loc); break;
-		case B_POW: r = binary(c, OP_POW, "**", a, b, e->loc); break;
-		case B_MATMUL: r = matmul(c, a, b, e->loc); break;
-		}
+	case E_BIN:
+		r = chain(c, e);
 		break;
-	}
 	case E_CALL:
 		r = call(c, e);
 		break;
@@ -668,6 +719,7 @@ static void grad_stmt(Ctx *c, Stmt *s, bool *seen)
 	ok = t != NULL;
 	if (t && t->kind != N_SIZE && !is_real(c, t->node, s->name_loc, "differentiated"))
 		ok = false;
+	bool *listed = arena_alloc((size_t)g->nargs + 1); /* by arg: seen earlier in the list */
 	for (NameList *l = s->names; l; l = l->next) {
 		Name *x = use(c, l->name, l->loc);
 		if (!x) {
@@ -685,11 +737,11 @@ static void grad_stmt(Ctx *c, Stmt *s, bool *seen)
 			ok = false;
 			continue;
 		}
-		for (NameList *p = s->names; p != l; p = p->next)
-			if (strcmp(p->name, l->name) == 0) {
-				error_at(l->loc, "'%s' appears twice in the wrt list", l->name);
-				ok = false;
-			}
+		if (listed[x->arg]) {
+			error_at(l->loc, "'%s' appears twice in the wrt list", l->name);
+			ok = false;
+		}
+		listed[x->arg] = true;
 		g->wrt[g->nwrt++] = x->arg;
 	}
 	if (!ok)
@@ -716,7 +768,8 @@ static void finish_grad(Ctx *c)
 	int *wrt_nodes = arena_alloc(sizeof *wrt_nodes * (size_t)g->nwrt);
 	for (int i = 0; i < g->nwrt; i++)
 		wrt_nodes[i] = g->arg[g->wrt[i]].node;
-	diff(g, t, seed, wrt_nodes, g->nwrt, g->dnode);
+	if (!diff_bounded(g, t, seed, wrt_nodes, g->nwrt, g->dnode, MAX_NODES))
+		graph_too_large(c, g->node[t].loc);
 }
 
 static Graph *build_graph(GraphAst *ga)
@@ -729,7 +782,7 @@ static Graph *build_graph(GraphAst *ga)
 			error_at(ga->type_loc, "unknown element type '%s' (a graph is f32 or f64)",
 			         ga->type);
 	}
-	Ctx c = { graph_new(ga->name, real, ga->loc), NULL, 0 };
+	Ctx c = { .g = graph_new(ga->name, real, ga->loc) };
 	bool seen_output = false, seen_grad = false;
 	int errors = diag_errors();
 	for (Stmt *s = ga->stmts; s; s = s->next) {
@@ -747,7 +800,7 @@ static Graph *build_graph(GraphAst *ga)
 		return NULL;
 	if (c.g->has_grad)
 		finish_grad(&c);
-	return c.g;
+	return diag_errors() != errors ? NULL : c.g;
 }
 
 Module *build_module(GraphAst *graphs)
@@ -757,11 +810,14 @@ Module *build_module(GraphAst *graphs)
 	for (GraphAst *g = graphs; g; g = g->next)
 		n++;
 	m->graph = arena_alloc(sizeof *m->graph * (size_t)(n ? n : 1));
+	SymTab seen = { 0 };
 	for (GraphAst *g = graphs; g; g = g->next) {
-		for (GraphAst *p = graphs; p != g; p = p->next)
-			if (strcmp(p->name, g->name) == 0)
-				error_at(g->loc, "redefinition of graph '%s' (first defined at line %d)",
-				         g->name, p->loc.first_line);
+		GraphAst *p = symtab_get(&seen, g->name);
+		if (p)
+			error_at(g->loc, "redefinition of graph '%s' (first defined at line %d)",
+			         g->name, p->loc.first_line);
+		else
+			symtab_put(&seen, g->name, g);
 		Graph *ir = build_graph(g);
 		if (ir)
 			m->graph[m->ngraphs++] = ir;

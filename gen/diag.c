@@ -20,8 +20,11 @@ void diag_set_source(const char *filename, const char *text, size_t len)
 	nerrors = 0;
 }
 
+/* Quotes the line of an error with a caret under its column. A long line (a generated sum on
+ * one line, a minified file) is shown as a window of QUOTE_WIDTH bytes around the column. */
 static void quote_line(int line, int col)
 {
+	enum { QUOTE_WIDTH = 160 };
 	if (!src || line < 1)
 		return;
 	const char *p = src, *end = src + src_len;
@@ -31,10 +34,16 @@ static void quote_line(int line, int col)
 	const char *e = memchr(p, '\n', (size_t)(end - p));
 	if (!e)
 		e = end;
-	fprintf(stderr, " %5d | %.*s\n", line, (int)(e - p), p);
-	fprintf(stderr, "       | ");
-	for (int i = 1; i < col; i++)
-		fputc(p + i - 1 < e && p[i - 1] == '\t' ? '\t' : ' ', stderr);
+	const char *from = p, *to = e;
+	if (col - 1 > QUOTE_WIDTH / 2 && to - from > QUOTE_WIDTH)
+		from = p + (col - 1 - QUOTE_WIDTH / 2 < e - p ? col - 1 - QUOTE_WIDTH / 2 : e - p);
+	if (to - from > QUOTE_WIDTH)
+		to = from + QUOTE_WIDTH;
+	const char *before = from > p ? "... " : "", *after = to < e ? " ..." : "";
+	fprintf(stderr, " %5d | %s%.*s%s\n", line, before, (int)(to - from), from, after);
+	fprintf(stderr, "       | %s", from > p ? "    " : "");
+	for (const char *c = from; c < p + col - 1 && c < to; c++)
+		fputc(*c == '\t' ? '\t' : ' ', stderr);
 	fputs("^\n", stderr);
 }
 

@@ -5,6 +5,7 @@
  * gradients, one `case` per op. Every rule is written with ordinary ops, so the gradient can be
  * optimized, emitted, and differentiated again like any other graph.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "ir.h"
@@ -271,9 +272,15 @@ static void backward(Diff *d, int id)
 	unreachable("op without a gradient rule");
 }
 
-void diff(Graph *g, int target, int seed, const int *wrt, int nwrt, int *out)
+bool diff_bounded(Graph *g, int target, int seed, const int *wrt, int nwrt, int *out,
+                  int max_nodes)
 {
-	int n = g->nnodes;
+	/* Only the nodes up to the target (and the wrt nodes) take part: arrays of that size, not
+	 * of the whole graph, so many grad(y, x) of a small y cost no more than one each. */
+	int n = target + 1;
+	for (int i = 0; i < nwrt; i++)
+		if (wrt[i] >= n)
+			n = wrt[i] + 1;
 	Diff d = { g, arena_alloc(sizeof(int) * (size_t)n), arena_alloc((size_t)n), g->node[target].loc };
 	for (int i = 0; i < nwrt; i++)
 		d.needs[wrt[i]] = true;
@@ -284,11 +291,20 @@ void diff(Graph *g, int target, int seed, const int *wrt, int nwrt, int *out)
 	for (int i = 0; i < n; i++)
 		d.grad[i] = -1;
 	d.grad[target] = seed;
-	for (int i = target; i >= 0; i--)
+	for (int i = target; i >= 0; i--) {
 		if (d.grad[i] >= 0 && d.needs[i])
 			backward(&d, i);
+		if (g->nnodes > max_nodes) /* each rule adds a few nodes: the overshoot is small */
+			return false;
+	}
 	for (int i = 0; i < nwrt; i++) {
 		Shape s = *shape(&d, wrt[i]);
 		out[i] = d.grad[wrt[i]] >= 0 ? d.grad[wrt[i]] : zeros(&d, &s);
 	}
+	return true;
+}
+
+void diff(Graph *g, int target, int seed, const int *wrt, int nwrt, int *out)
+{
+	diff_bounded(g, target, seed, wrt, nwrt, out, INT_MAX);
 }

@@ -164,8 +164,11 @@ char *dim_str(const Graph *g, const Dim *d, const char *mul, char *buf, size_t s
 
 /* diff.c: reverse mode. Appends the gradient of `target` (seeded by node `seed`, shaped like the
  * target) with respect to each node in `wrt` and stores their ids in `out` (a zero tensor for a
- * node the target does not depend on). */
+ * node the target does not depend on). diff_bounded returns false, out unset, when the graph
+ * would grow past max_nodes. */
 void diff(Graph *g, int target, int seed, const int *wrt, int nwrt, int *out);
+bool diff_bounded(Graph *g, int target, int seed, const int *wrt, int nwrt, int *out,
+                  int max_nodes);
 
 /* dump.c: the IR as text, for --dump and for learners */
 #include <stdio.h>

@@ -3,8 +3,8 @@
 # Everything but main.c is a convenience library, so unit tests can link the passes.
 noinst_LTLIBRARIES += gen/libmorchgen.la
 gen_libmorchgen_la_SOURCES = \
-	gen/arena.c gen/util.h \
-	gen/diag.c gen/diag.h \
+	gen/arena.c gen/util.h gen/bounds.h \
+	gen/diag.c gen/diag.h gen/symtab.c gen/symtab.h \
 	gen/ast.h gen/parser.y gen/lexer.l \
 	gen/ir.h gen/ops.def gen/ir.c gen/shape.c \
 	gen/build.c \

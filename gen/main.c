@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "driver.h"
 #include "emit.h"
 #include "util.h"
@@ -65,16 +66,20 @@ static char *read_all(const char *path, size_t *len)
 			break;
 		}
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
+		if (n < cap || n > MAX_SOURCE_BYTES) /* one byte past the bound tells */
 			break;
-		char *bigger = realloc(buf, cap *= 2);
+		cap = cap * 2 > MAX_SOURCE_BYTES + 1 ? MAX_SOURCE_BYTES + 1 : cap * 2;
+		char *bigger = realloc(buf, cap);
 		if (!bigger)
 			free(buf);
 		buf = bigger;
 	}
-	bool failed = !buf || ferror(f);
-	if (failed && buf)
+	bool failed = !buf || ferror(f) || n > MAX_SOURCE_BYTES;
+	if (buf && ferror(f))
 		fprintf(stderr, "morchgen: cannot read '%s': %s\n", path, strerror(errno));
+	else if (buf && n > MAX_SOURCE_BYTES)
+		fprintf(stderr, "morchgen: '%s' is larger than %ld MiB, the limit for a source file\n",
+		        path, MAX_SOURCE_BYTES >> 20);
 	if (f != stdin)
 		fclose(f);
 	if (failed) {

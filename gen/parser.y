@@ -6,6 +6,8 @@
 #define MORCH_YYLTYPE_IS_TRIVIAL 1
 typedef void *yyscan_t;
 typedef struct NumTok { const char *text; bool is_int; } NumTok;
+/* The parse: its result, and how deeply the expression being read nests (see nest()). */
+typedef struct Parse { GraphAst *graphs; int nest; } Parse;
 }
 
 %code {
@@ -13,6 +15,7 @@ typedef struct NumTok { const char *text; bool is_int; } NumTok;
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "diag.h"
 #include "util.h"
 
@@ -20,7 +23,8 @@ int morch_yylex(YYSTYPE *lval, Loc *loc, yyscan_t scanner);
 int morch_yylex_init(yyscan_t *scanner);
 int morch_yylex_destroy(yyscan_t scanner);
 struct yy_buffer_state *morch_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
-static void morch_yyerror(Loc *loc, yyscan_t scanner, GraphAst **out, const char *msg);
+static void morch_yyerror(Loc *loc, yyscan_t scanner, Parse *p, const char *msg);
+static bool nest(Parse *p, Loc at);
 static Expr *expr_new(ExprKind kind, Loc loc);
 static Expr *binary(BinOp op, Expr *l, Expr *r, Loc loc);
 static Expr *number(NumTok t, Loc loc);
@@ -30,6 +34,12 @@ static NameList *name_new(const char *name, Loc loc);
 static GraphAst *reverse_graphs(GraphAst *g);
 static Stmt *reverse_stmts(Stmt *s);
 static NameList *reverse_names(NameList *n);
+static DimAst *reverse_dims(DimAst *d);
+static CallArg *reverse_args(CallArg *a);
+static CallArg *arg_new(const char *kw, Loc loc, Expr *value);
+
+/* Opens one level of nesting; past the limit, stops the parse (one error, no cascade). */
+#define NEST(at) do { if (!nest(p, at)) YYABORT; } while (0)
 }
 
 %define api.pure full
@@ -45,7 +55,7 @@ static NameList *reverse_names(NameList *n);
 }
 %expect 0
 %param {yyscan_t scanner}
-%parse-param {GraphAst **out}
+%parse-param {Parse *p}
 
 %union {
 	const char *str;
@@ -73,11 +83,11 @@ static NameList *reverse_names(NameList *n);
 
 %%
 
-file: graphs { *out = reverse_graphs($1); }
+file: graphs { p->graphs = reverse_graphs($1); }
     ;
 
-/* Lists are built left-recursively (the parser stack stays flat on long files), newest first,
- * and put in order once complete. */
+/* Lists are built left-recursively (the parser stack stays flat on long files and long lists),
+ * newest first, and put in order once complete. */
 graphs: graph         { $$ = $1; }
       | graphs graph  { if ($2) { $2->next = $1; $$ = $2; } else $$ = $1; }
       ;
@@ -91,7 +101,7 @@ graph: GRAPH IDENT opt_type '{' stmts '}' {
 		$$->stmts = reverse_stmts($5);
 		$$->end_loc = @6;
 	}
-     | error '}' { $$ = NULL; yyerrok; }
+     | error '}' { $$ = NULL; p->nest = 0; yyerrok; }
      ;
 
 opt_type: %empty      { $$ = NULL; }
@@ -117,7 +127,7 @@ stmt: INPUT decl ';'              { $$ = $2; $$->kind = S_INPUT; $$->loc = @1; }
 		$$->name_loc = @2;
 		$$->names = reverse_names($4);
 	}
-    | error ';'                   { $$ = NULL; yyerrok; }
+    | error ';'                   { $$ = NULL; p->nest = 0; yyerrok; }
     ;
 
 decl: IDENT opt_dims {
@@ -138,11 +148,11 @@ decl: IDENT opt_dims {
 
 opt_dims: %empty         { $$ = NULL; }
         | '[' ']'        { $$ = NULL; }
-        | '[' dims ']'   { $$ = $2; }
+        | '[' dims ']'   { $$ = reverse_dims($2); }
         ;
 
 dims: dim            { $$ = $1; }
-    | dim ',' dims   { $1->next = $3; $$ = $1; }
+    | dims ',' dim   { $3->next = $1; $$ = $3; }
     ;
 
 dim: NUMBER          { $$ = dim_new(NULL, $1, @1); }
@@ -166,63 +176,75 @@ term: unary              { $$ = $1; }
     | term '@' unary     { $$ = binary(B_MATMUL, $1, $3, @2); }
     ;
 
-unary: power             { $$ = $1; }
-     | '-' unary         { $$ = expr_new(E_NEG, @1); $$->lhs = $2; }
+/* Each construct that nests (a unary minus, the right operand of **, parentheses, a call's
+ * arguments, a list) opens a level with NEST in a mid-rule action and closes it when reduced.
+ * The chains of + - * / @ are left-recursive and nest nothing, however long. */
+unary: power                 { $$ = $1; }
+     | '-' { NEST(@1); } unary {
+		p->nest--;
+		$$ = expr_new(E_NEG, @1);
+		$$->lhs = $3;
+	}
      ;
 
-power: primary            { $$ = $1; }
-     | primary POW unary  { $$ = binary(B_POW, $1, $3, @2); }
+power: primary                        { $$ = $1; }
+     | primary POW { NEST(@2); } unary { p->nest--; $$ = binary(B_POW, $1, $4, @2); }
      ;
 
 primary: NUMBER                  { $$ = number($1, @1); }
        | IDENT                   { $$ = expr_new(E_NAME, @1); $$->name = $1; }
        | IDENT '(' ')'           { $$ = expr_new(E_CALL, @1); $$->name = $1; }
-       | IDENT '(' args ')'      { $$ = expr_new(E_CALL, @1); $$->name = $1; $$->args = $3; }
-       | GRAD '(' args ')'       { $$ = expr_new(E_CALL, @1); $$->name = "grad"; $$->args = $3; }
-       | '(' expr ')'            { $$ = $2; }
-       | '[' list_items ']'      { $$ = expr_new(E_LIST, @1); $$->args = $2; }
+       | IDENT '(' { NEST(@1); } args ')' {
+		p->nest--;
+		$$ = expr_new(E_CALL, @1);
+		$$->name = $1;
+		$$->args = reverse_args($4);
+	}
+       | GRAD '(' { NEST(@1); } args ')' {
+		p->nest--;
+		$$ = expr_new(E_CALL, @1);
+		$$->name = "grad";
+		$$->args = reverse_args($4);
+	}
+       | '(' { NEST(@1); } expr ')'        { p->nest--; $$ = $3; }
+       | '[' { NEST(@1); } list_items ']'  {
+		p->nest--;
+		$$ = expr_new(E_LIST, @1);
+		$$->args = reverse_args($3);
+	}
        ;
 
 args: arg                { $$ = $1; }
-    | arg ',' args       { $1->next = $3; $$ = $1; }
+    | args ',' arg       { $3->next = $1; $$ = $3; }
     ;
 
-arg: expr                {
-		$$ = arena_alloc(sizeof *$$);
-		$$->loc = $1->loc;
-		$$->value = $1;
-	}
-   | IDENT '=' expr      {
-		$$ = arena_alloc(sizeof *$$);
-		$$->kw = $1;
-		$$->loc = @1;
-		$$->value = $3;
-	}
+arg: expr                { $$ = arg_new(NULL, $1->loc, $1); }
+   | IDENT '=' expr      { $$ = arg_new($1, @1, $3); }
    ;
 
-list_items: expr                 {
-		$$ = arena_alloc(sizeof *$$);
-		$$->loc = $1->loc;
-		$$->value = $1;
-	}
-          | expr ',' list_items  {
-		$$ = arena_alloc(sizeof *$$);
-		$$->loc = $1->loc;
-		$$->value = $1;
-		$$->next = $3;
-	}
+list_items: expr                 { $$ = arg_new(NULL, $1->loc, $1); }
+          | list_items ',' expr  { $$ = arg_new(NULL, $3->loc, $3); $$->next = $1; }
           ;
 
 %%
 
-static void morch_yyerror(Loc *loc, yyscan_t scanner, GraphAst **out, const char *msg)
+static void morch_yyerror(Loc *loc, yyscan_t scanner, Parse *p, const char *msg)
 {
 	(void)scanner;
-	(void)out;
-	/* bison's only other message: its stack is full (thousands of nested parentheses) */
+	(void)p;
+	/* bison's only other message: its stack is full. nest() stops the parse long before
+	 * that (each level takes a few entries of bison's 10000), so this is a safety net. */
 	if (strcmp(msg, "memory exhausted") == 0)
 		msg = "expression nested too deeply";
 	error_at(*loc, "%s", msg);
+}
+
+static bool nest(Parse *p, Loc at)
+{
+	if (++p->nest <= MAX_NEST)
+		return true;
+	error_at(at, "expression nested too deeply (the limit is %d levels)", MAX_NEST);
+	return false;
 }
 
 /* A token as messages name it: kinds of token bare (identifier, number, end of file), keywords
@@ -237,11 +259,11 @@ static const char *token_name(yysymbol_kind_t t)
 }
 
 /* bison's verbose message, with token_name: at most 4 expected tokens are listed. */
-static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, GraphAst **out)
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Parse *p)
 {
 	enum { MAX_EXPECTED = 4 };
 	(void)scanner;
-	(void)out;
+	(void)p;
 	yysymbol_kind_t expected[MAX_EXPECTED];
 	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
 	if (n < 0)
@@ -275,13 +297,22 @@ static Expr *binary(BinOp op, Expr *l, Expr *r, Loc loc)
 	return e;
 }
 
+/* A number as a message quotes it: a long one shortened, with its length. */
+static const char *shown(const char *text)
+{
+	size_t n = strlen(text);
+	if (n <= MAX_QUOTE)
+		return text;
+	return arena_printf("%.*s... (%zu characters)", MAX_QUOTE, text, n);
+}
+
 static Expr *number(NumTok t, Loc loc)
 {
 	Expr *e = expr_new(E_NUM, loc);
 	errno = 0;
 	e->num = strtod(t.text, NULL);
 	if (errno == ERANGE && (e->num > 1 || e->num < -1))
-		error_at(loc, "number '%s' is out of range", t.text);
+		error_at(loc, "number '%s' is out of range", shown(t.text));
 	e->is_int = t.is_int;
 	if (t.is_int) {
 		errno = 0;
@@ -298,13 +329,13 @@ static DimAst *dim_new(const char *name, NumTok t, Loc loc)
 	d->loc = loc;
 	if (!name) {
 		if (!t.is_int) {
-			error_at(loc, "dimension '%s' is not an integer", t.text);
+			error_at(loc, "dimension '%s' is not an integer", shown(t.text));
 			d->value = 1;
 		} else {
 			errno = 0;
 			long long v = strtoll(t.text, NULL, 10);
 			if (errno == ERANGE || v > (1LL << 40)) {
-				error_at(loc, "dimension '%s' is too large", t.text);
+				error_at(loc, "dimension '%s' is too large", shown(t.text));
 				v = 1;
 			}
 			d->value = v;
@@ -353,6 +384,39 @@ static Stmt *reverse_stmts(Stmt *s)
 	return r;
 }
 
+static CallArg *arg_new(const char *kw, Loc loc, Expr *value)
+{
+	CallArg *a = arena_alloc(sizeof *a);
+	a->kw = kw;
+	a->loc = loc;
+	a->value = value;
+	return a;
+}
+
+static DimAst *reverse_dims(DimAst *d)
+{
+	DimAst *r = NULL;
+	while (d) {
+		DimAst *next = d->next;
+		d->next = r;
+		r = d;
+		d = next;
+	}
+	return r;
+}
+
+static CallArg *reverse_args(CallArg *a)
+{
+	CallArg *r = NULL;
+	while (a) {
+		CallArg *next = a->next;
+		a->next = r;
+		r = a;
+		a = next;
+	}
+	return r;
+}
+
 static NameList *reverse_names(NameList *n)
 {
 	NameList *r = NULL;
@@ -368,15 +432,17 @@ static NameList *reverse_names(NameList *n)
 GraphAst *parse_source(const char *text, size_t len)
 {
 	yyscan_t scanner;
-	GraphAst *graphs = NULL;
+	Parse p = { NULL, 0 };
 	if (morch_yylex_init(&scanner))
 		unreachable("cannot start the lexer");
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
 		text += 3;
 		len -= 3;
 	}
+	if (len > MAX_SOURCE_BYTES)
+		unreachable("source larger than MAX_SOURCE_BYTES"); /* read_all refuses such files */
 	morch_yy_scan_bytes(text, (int)len, scanner);
-	morch_yyparse(scanner, &graphs);
+	morch_yyparse(scanner, &p);
 	morch_yylex_destroy(scanner);
-	return graphs;
+	return p.graphs;
 }

@@ -67,11 +67,19 @@ static bool mm_epilogue_ok(const Graph *g, const Kernel *K)
 
 /* Kernels are created in node order but may be placed earlier (hoisted): pos[k] is kernel
  * k's place in the order of execution, order[] the inverse. */
+/* A node join() is placing: into kernel k, its operands first (next is the one to visit). */
+typedef struct Visit {
+	int k, id, next;
+	bool inline_only; /* computed inside k for a reader (not k's own node) */
+	bool loop_reader; /* k reads the operands of id at its own elements */
+} Visit;
+
 typedef struct Order {
 	int *pos, *order;
 	int n, cap;
 	bool *deferred;  /* per node: computed inside each loop that reads it (see defer()) */
 	int *inlined_in; /* per node: the last kernel it was computed inside */
+	Visit *stack;    /* join()'s walk: a node is on it at most once, so nnodes entries */
 } Order;
 
 static void order_insert(Order *o, int k, int at)
@@ -244,43 +252,57 @@ static void defer(const Schedule *s, Order *ord)
 	}
 }
 
-static void join(Schedule *s, Order *ord, int k, int id);
+static int push_join(Schedule *s, Order *ord, int sp, int k, int id)
+{
+	const Kernel *K = &s->k[k];
+	bool loop_reader = K->kind == KER_LOOP || (K->kind == KER_MATMUL && K->nnodes > 0);
+	ord->stack[sp] = (Visit){ k, id, 0, false, loop_reader };
+	return sp + 1;
+}
 
-/* A deferred operand of a node in kernel k: computed inside k when a loop body reads it at
+/* A deferred operand o of a node in kernel k: computed inside k when a loop body reads it at
  * k's elements, else stored by a kernel of its own, placed first. A view needs its base in
- * memory. */
-static void pull_in(Schedule *s, Order *ord, int k, int o, bool loop_reader)
+ * memory. Returns the new stack depth (a visit pushed, or none). */
+static int pull_in(Schedule *s, Order *ord, int sp, int k, int o, bool loop_reader)
 {
 	int b = view_base(s->g, o);
 	if (!ord->deferred[b])
-		return;
+		return sp;
 	if (b == o && loop_reader && can_inline(s, k, o)) {
 		if (ord->inlined_in[o] == k)
-			return;
-		const Node *n = &s->g->node[o];
-		for (int j = 0; j < op_info[n->op].arity; j++)
-			pull_in(s, ord, k, n->src[j], true);
-		Kernel *K = &s->k[k];
-		ARRAY_PUSH(K->node, K->nnodes, K->capnodes, o);
-		ord->inlined_in[o] = k;
-		return;
+			return sp;
+		ord->stack[sp] = (Visit){ k, o, 0, true, true };
+		return sp + 1;
 	}
 	if (s->kernel_of[b] >= 0)
-		return;
+		return sp;
 	int m = new_kernel(s, KER_LOOP, &s->g->node[b].shape);
 	order_insert(ord, m, 0);
-	join(s, ord, m, b);
+	return push_join(s, ord, sp, m, b);
 }
 
+/* Puts node id in kernel k after pulling in its deferred operands, depth first. The chains
+ * of deferred nodes are as long as the graph, so the walk keeps its own stack. */
 static void join(Schedule *s, Order *ord, int k, int id)
 {
-	const Node *n = &s->g->node[id];
-	const Kernel *K = &s->k[k];
-	bool loop_reader = K->kind == KER_LOOP || (K->kind == KER_MATMUL && K->nnodes > 0);
-	for (int j = 0; j < op_info[n->op].arity; j++)
-		pull_in(s, ord, k, n->src[j], loop_reader);
-	kernel_add(s, k, id);
-	ord->inlined_in[id] = k;
+	int sp = push_join(s, ord, 0, k, id);
+	while (sp) {
+		Visit *v = &ord->stack[sp - 1];
+		const Node *n = &s->g->node[v->id];
+		if (v->next < op_info[n->op].arity) {
+			int o = n->src[v->next++];
+			sp = pull_in(s, ord, sp, v->k, o, v->loop_reader);
+			continue;
+		}
+		sp--;
+		if (v->inline_only) {
+			Kernel *K = &s->k[v->k];
+			ARRAY_PUSH(K->node, K->nnodes, K->capnodes, v->id);
+		} else {
+			kernel_add(s, v->k, v->id);
+		}
+		ord->inlined_in[v->id] = v->k;
+	}
 }
 
 static void form_kernels(Schedule *s, bool fuse)
@@ -289,6 +311,7 @@ static void form_kernels(Schedule *s, bool fuse)
 	Order ord = { 0 };
 	ord.deferred = arena_alloc((size_t)g->nnodes + 1);
 	ord.inlined_in = arena_alloc(sizeof *ord.inlined_in * (size_t)(g->nnodes + 1));
+	ord.stack = arena_alloc(sizeof *ord.stack * (size_t)(g->nnodes + 1));
 	for (int i = 0; i < g->nnodes; i++)
 		ord.inlined_in[i] = -1;
 	if (fuse)

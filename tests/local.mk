@@ -30,6 +30,7 @@ include tests/torch.mk
 include tests/passes.mk
 include tests/memcheck.mk
 include tests/sizes.mk
+include tests/limits.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
