@@ -20,5 +20,8 @@ typedef struct EmitOptions {
 
 void emit_c(FILE *f, const Module *m, const EmitOptions *opt);
 void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard);
+/* --emit=test: a self-check program for every graph of m (docs/selfcheck.md). It includes
+ * opt->header, the graphs' header, and links with their C and libmorchrt. */
+void emit_test(FILE *f, const Module *m, const EmitOptions *opt);
 
 #endif
