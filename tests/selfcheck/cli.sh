@@ -41,6 +41,13 @@ grep -q '^#include "piped.h"$' piped_test.c || die "piped_test.c does not includ
 "$MORCHGEN" --emit=test --header=sub/two.h -o hdr_test.c two.morch || die "--header"
 grep -q '^#include "sub/two.h"$' hdr_test.c || die "--header is not what hdr_test.c includes"
 
+# An input no domain makes finite: a failure, said so, not a crash or a pass.
+printf 'graph nowhere : f64 { input x[3]; t = sum(log(x - 3)); output t; grad t wrt x; }\n' >nowhere.morch
+gen nowhere nowhere.morch
+build nowhere
+./nowhere_test >out && die "log(x - 3) passed"
+grep -q '^FAIL nowhere: a finite point in the input domains' out || { cat out; die "log(x - 3)"; }
+
 # A compile error: the cproc-style message, status 1, and no file left behind.
 printf 'graph g { input x[2]; output y; }\n' >bad.morch
 "$MORCHGEN" --emit=test bad.morch 2>err && die "bad.morch accepted"
