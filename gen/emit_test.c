@@ -39,8 +39,7 @@ static unsigned char *input_needs(const Graph *g)
 			continue;
 		unsigned char pos = need[i] & NEED_POS, keep = need[i];
 		switch (n->op) {
-		case OP_LOG: case OP_POW: spread(need, a, NEED_POS); break;
-		case OP_SQRT: spread(need, a, NEED_POS); break;
+		case OP_LOG: case OP_SQRT: case OP_POW: spread(need, a, NEED_POS); break;
 		case OP_DIV: spread(need, b, NEED_POS); spread(need, a, keep); break;
 		case OP_RELU: case OP_ABS: case OP_STEP: case OP_SIGN: spread(need, a, NEED_NZ); break;
 		case OP_MUL: spread(need, a, keep); spread(need, b, keep); break;
@@ -58,8 +57,8 @@ static unsigned char *input_needs(const Graph *g)
 	return need;
 }
 
-/* The number of classes of an i32 input: the class dim of what consumes it (the smallest, if
- * several do); 1 when nothing does. */
+/* The number of classes of an i32 input: the class dim of what consumes it (when several do,
+ * the smallest of those that are numbers, else the first); 1 when nothing does. */
 static Dim label_classes(const Graph *g, int input)
 {
 	Dim best = dim_int(1);
@@ -73,7 +72,6 @@ static Dim label_classes(const Graph *g, int input)
 			c = n->shape.dim[n->shape.rank - 1];
 		else
 			continue;
-		/* compare at the checker's largest sizes: a monomial's order does not change */
 		if (!found || (dim_is_const(&c) && dim_is_const(&best) && c.coef < best.coef))
 			best = c;
 		found = true;
@@ -136,6 +134,8 @@ static void emit_reference(FILE *f, const Module *m, const Graph *ref, const Emi
 	emit_reflect_as(&e, m, info);
 }
 
+/* The checker's enum sc_kind. */
+enum { DOM_ANY, DOM_NONZERO, DOM_POSITIVE, DOM_LABELS };
 static const char *const kind_name[] = { "SC_ANY", "SC_NONZERO", "SC_POSITIVE", "SC_LABELS" };
 
 static void emit_graph(FILE *f, const Module *m, const Graph *g, const EmitOptions *opt)
@@ -159,15 +159,15 @@ static void emit_graph(FILE *f, const Module *m, const Graph *g, const EmitOptio
 		const Arg *a = &g->arg[i];
 		if (a->role == ARG_UPSTREAM)
 			continue;
-		int node = a->node, kind = 0;
+		int node = a->node, kind = DOM_ANY;
 		Dim classes = dim_int(1);
 		if (g->node[node].type == T_I32) {
-			kind = 3;
+			kind = DOM_LABELS;
 			classes = label_classes(g, node);
 		} else if (need[node] & NEED_POS) {
-			kind = 2;
+			kind = DOM_POSITIVE;
 		} else if (need[node] & NEED_NZ) {
-			kind = 1;
+			kind = DOM_NONZERO;
 		}
 		str_add(&dom, "\t{ %s, %s }, /* %s */\n", kind_name[kind], reflect_dim_init(&classes),
 		        a->name);

@@ -70,6 +70,10 @@ check_all() {
 	echo "$n self-check programs passed"
 }
 
+# The test graphs, named: the build writes more .morch files beside them in an in-tree build.
+TORCH_FILES="edges elementwise higher labels linalg models readme reductions second symbolic"
+GRAD_FILES="axis broadcast elementwise fixed higher labels matmul misc reduce shape ties"
+
 # The f32 twin of a file of f64 graphs: each 'graph G : f64' becomes 'graph G_f32'.
 twin() {
 	sed -e 's/^\(graph  *[A-Za-z_][A-Za-z0-9_]*\) *: *f64/\1_f32/' "$1"

@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/selfcheck/common.sh"
 SAN=
 set --
-for src in "$top_srcdir"/tests/grad/*.morch; do
-	set -- "$@" "grad_$(basename "$src" .morch):$src"
+for f in $GRAD_FILES; do
+	set -- "$@" "grad_$f:$top_srcdir/tests/grad/$f.morch"
 done
 check_all "$@"

@@ -5,7 +5,10 @@
 # UBSan (when $CC has them), and passes.
 . "$top_srcdir/tests/selfcheck/common.sh"
 set --
-for src in "$top_srcdir"/examples/*/*.morch "$top_srcdir"/tests/torch/*.morch; do
+for src in "$top_srcdir"/examples/*/*.morch; do
 	set -- "$@" "$(basename "$(dirname "$src")")_$(basename "$src" .morch):$src"
+done
+for f in $TORCH_FILES; do
+	set -- "$@" "torch_$f:$top_srcdir/tests/torch/$f.morch"
 done
 check_all "$@"
