@@ -4,7 +4,8 @@ dist_doc_DATA += \
 	docs/ops.md \
 	docs/c-api.md \
 	docs/internals.md \
-	docs/benchmarks.md
+	docs/benchmarks.md \
+	docs/selfcheck.md
 
 # Every .morch graph, C caller, header excerpt and IR dump in the pages is checked.
 TESTS += docs/check-examples.sh

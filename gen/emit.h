@@ -22,5 +22,8 @@ typedef struct EmitOptions {
 /* False, with errors reported and nothing written, when the module cannot be emitted. */
 bool emit_c(FILE *f, const Module *m, const EmitOptions *opt);
 void emit_h(FILE *f, const Module *m, const EmitOptions *opt, const char *guard);
+/* --emit=test: a self-check program for every graph of m (docs/selfcheck.md). It includes
+ * opt->header, the graphs' header, and links with their C and libmorchrt. */
+void emit_test(FILE *f, const Module *m, const EmitOptions *opt);
 
 #endif

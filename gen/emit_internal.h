@@ -118,5 +118,11 @@ void line_resolve(FILE *f, const char *text, const EmitOptions *opt);
 
 /* emit_reflect.c */
 void emit_reflect(Emit *e, const Module *m);
+/* The same descriptor as a static named `name` (the public G_info when name is NULL). */
+void emit_reflect_as(Emit *e, const Module *m, const char *name);
+const char *reflect_dim_init(const Dim *d); /* "{ coef, { exp0, exp1 } }", a morch_dim */
+/* base, lengthened with '_' until no graph name of m starts with it (followed by '_' or its end),
+ * so no public symbol of the module's graphs can equal it or a name made by extending it. */
+const char *reflect_unused_prefix(const Module *m, const char *base);
 
 #endif

@@ -4,21 +4,23 @@
 
 #include "emit_internal.h"
 
-static const char *dims_init(Emit *e, const Shape *s)
+const char *reflect_dim_init(const Dim *d)
+{
+	char *ex = "";
+	int last = -1;
+	for (int i = 0; i < MAX_SYMS; i++)
+		if (d->exp[i])
+			last = i;
+	for (int i = 0; i <= last; i++)
+		ex = arena_printf("%s%s%d", ex, i ? ", " : "", d->exp[i]);
+	return arena_printf("{ %lld, { %s } }", (long long)d->coef, *ex ? ex : "0");
+}
+
+static const char *dims_init(const Shape *s)
 {
 	char *r = "";
-	for (int d = 0; d < s->rank; d++) {
-		char *ex = "";
-		int last = -1;
-		for (int i = 0; i < MAX_SYMS; i++)
-			if (s->dim[d].exp[i])
-				last = i;
-		for (int i = 0; i <= last; i++)
-			ex = arena_printf("%s%s%d", ex, i ? ", " : "", s->dim[d].exp[i]);
-		r = arena_printf("%s%s{ %lld, { %s } }", r, d ? ", " : "", (long long)s->dim[d].coef,
-		                 *ex ? ex : "0");
-	}
-	(void)e;
+	for (int d = 0; d < s->rank; d++)
+		r = arena_printf("%s%s%s", r, d ? ", " : "", reflect_dim_init(&s->dim[d]));
 	return r;
 }
 
@@ -28,22 +30,20 @@ static void tensor_info(Emit *e, const char *prefix, int idx, const char *name, 
 	const char *dims = "NULL";
 	if (n->shape.rank) {
 		dims = arena_printf("%s_dims_%d", prefix, idx);
-		line(e, "static const morch_dim %s[] = { %s };", dims, dims_init(e, &n->shape));
+		line(e, "static const morch_dim %s[] = { %s };", dims, dims_init(&n->shape));
 	}
 	static const char *const dt[] = { "MORCH_F32", "MORCH_F64", "MORCH_I32" };
 	str_add(list, "\t{ \"%s\", %s, %s, %d, %s },\n", name, role, dt[n->type], n->shape.rank,
 	        dims);
 }
 
-/* The prefix of a graph's reflection statics: G_info, lengthened until no graph's name starts
- * with it, so no graph's public symbol can equal one of them. */
-static const char *static_prefix(const Module *m, const Graph *g)
+const char *reflect_unused_prefix(const Module *m, const char *base)
 {
-	const char *p = arena_printf("%s_info", g->name);
+	const char *p = base;
 	for (int i = 0; i < m->ngraphs; i++) {
 		size_t n = strlen(p);
 		const char *h = m->graph[i]->name;
-		if (m->graph[i] != g && strncmp(h, p, n) == 0 && (h[n] == 0 || h[n] == '_')) {
+		if (strncmp(h, p, n) == 0 && (h[n] == 0 || h[n] == '_')) {
 			p = arena_printf("%s_", p);
 			i = -1;
 		}
@@ -53,9 +53,16 @@ static const char *static_prefix(const Module *m, const Graph *g)
 
 void emit_reflect(Emit *e, const Module *m)
 {
+	emit_reflect_as(e, m, NULL);
+}
+
+void emit_reflect_as(Emit *e, const Module *m, const char *name)
+{
 	const Graph *g = e->g;
 	const char *G = g->name;
-	const char *P = static_prefix(m, g);
+	/* the prefix of the statics: G_info, lengthened until no graph's name starts with it, so no
+	 * graph's public symbol can equal one of them */
+	const char *P = reflect_unused_prefix(m, arena_printf("%s_info", G));
 	const char *T = e->T;
 	/* thunks: unpack arrays of pointers into the typed call */
 	Str szb = { 0 };
@@ -139,7 +146,10 @@ void emit_reflect(Emit *e, const Module *m)
 			str_add(&names, "%s\"%s\"", i ? ", " : "", g->sym[i]);
 		line(e, "static const char *const %s_sizes[] = { %s };", P, str_get(&names));
 	}
-	line(e, "const morch_graph_info %s_info = {", G);
+	if (name)
+		line(e, "static const morch_graph_info %s = {", name);
+	else
+		line(e, "const morch_graph_info %s_info = {", G);
 	line(e, "\t\"%s\", %s, %d, %s,", G, g->real == T_F64 ? "MORCH_F64" : "MORCH_F32", g->nsyms,
 	     g->nsyms ? arena_printf("%s_sizes", P) : "NULL");
 	line(e, "\t%d, %s, %d, %s,", k, args.len ? arena_printf("%s_args", P) : "NULL", g->nouts,

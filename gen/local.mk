@@ -15,7 +15,22 @@ gen_libmorchgen_la_SOURCES = \
 	gen/schedule.h gen/schedule.c gen/plan.c \
 	gen/emit.h gen/emit_internal.h gen/emit_c.c gen/emit_func.c gen/emit_loop.c \
 	gen/emit_kernels.c gen/emit_reflect.c gen/emit_names.c gen/emit_text.c \
-	gen/emit_lines.c
+	gen/emit_lines.c gen/emit_test.c
+# --emit=test writes selfcheck_rt.c, the checks, into every self-check program: it is compiled
+# in as text, one string a line (each well under C99's minimum literal length).
+nodist_gen_libmorchgen_la_SOURCES = gen/selfcheck_text.c
+EXTRA_DIST += gen/selfcheck_rt.c
+BUILT_SOURCES += gen/selfcheck_text.c
+CLEANFILES += gen/selfcheck_text.c
+gen/selfcheck_text.c: $(top_srcdir)/gen/selfcheck_rt.c
+	$(AM_V_GEN)$(MKDIR_P) $(@D); \
+	{ echo '/* selfcheck_text.c: made from selfcheck_rt.c by gen/local.mk. Do not edit. */'; \
+	  echo 'extern const char *const selfcheck_text[];'; \
+	  echo 'const char *const selfcheck_text[] = {'; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n",/' \
+	    $(top_srcdir)/gen/selfcheck_rt.c; \
+	  echo '	0,'; echo '};'; \
+	} > $@-t && mv $@-t $@
 gen_libmorchgen_la_CPPFLAGS = -I$(top_srcdir)/gen -I$(top_builddir)/gen
 AM_YFLAGS = -d -Wall -Wno-yacc
 BUILT_SOURCES += gen/parser.h

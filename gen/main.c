@@ -26,9 +26,12 @@ static const char usage[] =
 	"  -o, --output=OUT.c    write the C file to OUT.c (default: FILE.c)\n"
 	"      --header=OUT.h    write the header to OUT.h (default: OUT.c with .h);\n"
 	"                        the C file then includes it by its file name\n"
-	"      --emit=KIND       what to write: c (default), or ir (the graph after\n"
+	"      --emit=KIND       what to write: c (default), ir (the graph after\n"
 	"                        differentiation and optimization, as text, to standard\n"
-	"                        output or -o)\n"
+	"                        output or -o), or test (a self-check program, FILE_test.c\n"
+	"                        by default, that includes FILE.h or --header and checks\n"
+	"                        every graph's gradients, outputs and workspace; see\n"
+	"                        docs/selfcheck.md)\n"
 	"  -O0, -O1, -O2, -O3    optimization level (default -O2; -O is -O2): -O0 emits\n"
 	"                        the graph as built, one loop per node; -O1 and up run\n"
 	"                        the optimizer's passes, fuse loops and share workspace\n"
@@ -247,6 +250,34 @@ static int write_ir(const Module *m, const Options *o)
 	return 0;
 }
 
+/* --emit=test: FILE_test.c, which includes the graphs' header (FILE.h unless --header says). */
+static int write_test(const Module *m, const Options *o, int argc, char **argv)
+{
+	bool in = strcmp(o->input, "-") == 0;
+	const char *path = o->output ? o->output
+	                             : replace_suffix(base_name(o->input), ".morch", "_test.c");
+	const char *header = o->header ? o->header
+	                     : in ? replace_suffix(path, "_test.c", ".h")
+	                          : replace_suffix(base_name(o->input), ".morch", ".h");
+	EmitOptions eo = {
+		.source = in ? "<stdin>" : o->input,
+		.command = command_line(argc, argv),
+		.c_name = base_name(path),
+		.header = header,
+		.module = identifier(path, false),
+		.opt_level = o->opt_level,
+	};
+	Out out = { 0 };
+	if (!out_open(&out, path))
+		return 1;
+	emit_test(out.f, m, &eo);
+	if (!out_close(&out) || !out_commit(&out)) {
+		out_discard(&out);
+		return 1;
+	}
+	return 0;
+}
+
 static int run(const Options *o, int argc, char **argv)
 {
 	size_t len;
@@ -261,7 +292,9 @@ static int run(const Options *o, int argc, char **argv)
 		if (dumped)
 			status = fflush(stdout) == 0 ? 0 : 1;
 		else
-			status = strcmp(o->emit, "ir") == 0 ? write_ir(m, o) : write_c(m, o, argc, argv);
+			status = strcmp(o->emit, "ir") == 0     ? write_ir(m, o)
+			         : strcmp(o->emit, "test") == 0 ? write_test(m, o, argc, argv)
+			                                        : write_c(m, o, argc, argv);
 	}
 	free(text);
 	return status;
@@ -306,8 +339,8 @@ int main(int argc, char **argv)
 		default: fputs("Try 'morchgen --help'.\n", stderr); return 1;
 		}
 	}
-	if (strcmp(o.emit, "c") != 0 && strcmp(o.emit, "ir") != 0) {
-		fprintf(stderr, "morchgen: unknown --emit kind '%s' (c or ir)\n", o.emit);
+	if (strcmp(o.emit, "c") != 0 && strcmp(o.emit, "ir") != 0 && strcmp(o.emit, "test") != 0) {
+		fprintf(stderr, "morchgen: unknown --emit kind '%s' (c, ir or test)\n", o.emit);
 		return 1;
 	}
 	if (o.dump_after) {
@@ -333,7 +366,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	o.input = argv[optind];
-	if (strcmp(o.input, "-") == 0 && !o.output && strcmp(o.emit, "c") == 0 && !o.dump_after) {
+	if (strcmp(o.input, "-") == 0 && !o.output && strcmp(o.emit, "ir") != 0 && !o.dump_after) {
 		fprintf(stderr, "morchgen: reading standard input needs -o OUT.c\n");
 		return 1;
 	}

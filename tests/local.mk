@@ -31,6 +31,7 @@ include tests/passes.mk
 include tests/memcheck.mk
 include tests/sizes.mk
 include tests/limits.mk
+include tests/selfcheck.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2

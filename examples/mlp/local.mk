@@ -30,6 +30,17 @@ EXTRA_DIST += examples/mlp/mlp.morch examples/mlp/README.md
 examples/mlp/mlp.c: $(MORCHGEN_DEPS)
 examples/mlp/mlp.h: examples/mlp/mlp.c
 
+# make check: the self-check of mlp.morch (docs/selfcheck.md).
+check_PROGRAMS += examples/mlp/mlp_test
+nodist_examples_mlp_mlp_test_SOURCES = examples/mlp/mlp_test.c examples/mlp/mlp.c \
+	examples/mlp/mlp.h
+examples_mlp_mlp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/examples/mlp
+examples_mlp_mlp_test_LDADD = runtime/libmorchrt.la -lm
+TESTS += examples/mlp/mlp_test
+CLEANFILES += examples/mlp/mlp_test.c
+examples/mlp/mlp_test.c: examples/mlp/mlp.morch $(MORCHGEN_DEPS)
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(MORCHGEN_TEST) $@ $(srcdir)/examples/mlp/mlp.morch
+
 # make check: trains with fixed settings and fails below 95% held-out accuracy.
 TESTS += examples/mlp/accuracy.sh
 EXTRA_DIST += examples/mlp/accuracy.sh

@@ -86,7 +86,7 @@ def main():
                  failure(r, changed, r"'?o'?\n(.*\n)*Try 'morchgen --help'"))
     r, changed = scratch_run(["--emit=asm", "in.morch"], ok)
     report.check("unknown --emit kind",
-                 failure(r, changed, r"^morchgen: unknown --emit kind 'asm' \(c or ir\)\n"))
+                 failure(r, changed, r"^morchgen: unknown --emit kind 'asm' \(c, ir or test\)\n"))
 
     r, changed = scratch_run(["missing.morch"])
     report.check("an input that does not exist",
