@@ -115,8 +115,8 @@ static bool upper_or_digit(char c)
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* The reserved classes of names, besides the words of the set. */
-static bool reserved_class(const char *s, bool derived)
+/* Reserved classes that appending '_' gets out of: numbered locals, kernels, _t. */
+static bool reserved_suffix_class(const char *s, bool derived)
 {
 	size_t len = strlen(s);
 	/* temporaries t0.., loop indices i0.., registers v0.., accumulators acc0.. and r0..,
@@ -130,6 +130,14 @@ static bool reserved_class(const char *s, bool derived)
 	for (const char *k = strstr(s, "_k"); k; k = strstr(k + 1, "_k"))
 		if (numbered(k + 1, "k"))
 			return true;
+	/* POSIX reserves every name ending in _t for types; out_t, d_x_t and up_t (what we make of
+	 * the user's t and x_t) start with prefixes no header uses */
+	return !derived && len >= 2 && strcmp(s + len - 2, "_t") == 0;
+}
+
+/* Reserved prefixes: a name with one keeps it whatever is appended, so it gets m_ in front. */
+static bool reserved_prefix_class(const char *s)
+{
 	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
 		if (strncmp(s, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
@@ -138,12 +146,8 @@ static bool reserved_class(const char *s, bool derived)
 		return true;
 	if (s[0] == 'E' && upper_or_digit(s[1]))
 		return true;
-	if ((strncmp(s, "PRI", 3) == 0 || strncmp(s, "SCN", 3) == 0) &&
-	    ((s[3] >= 'a' && s[3] <= 'z') || s[3] == 'X'))
-		return true;
-	/* POSIX reserves every name ending in _t for types; out_t, d_x_t and up_t (what we make of
-	 * the user's t and x_t) start with prefixes no header uses */
-	return !derived && len >= 2 && strcmp(s + len - 2, "_t") == 0;
+	return (strncmp(s, "PRI", 3) == 0 || strncmp(s, "SCN", 3) == 0) &&
+	       ((s[3] >= 'a' && s[3] <= 'z') || s[3] == 'X');
 }
 
 /* ---- the names of a module ---- */
@@ -191,11 +195,6 @@ static bool reflect_static(const ModuleNames *mn, const char *s)
 	return false;
 }
 
-static bool reserved(const ModuleNames *mn, const char *s, bool derived)
-{
-	return nameset_has(&mn->reserved, s) || reserved_class(s, derived) || reflect_static(mn, s);
-}
-
 bool check_graph_names(const Module *m)
 {
 	NameSet words_only = { 0 }, seen = { 0 };
@@ -213,13 +212,13 @@ bool check_graph_names(const Module *m)
 			const char *p = public_name(g, k);
 			const char *why = NULL;
 			if (nameset_has(&words_only, p))
-				why = "a name the generated code or its headers use";
+				why = ", a name the generated code or its headers already use";
 			else if (strncmp(p, "morch_", 6) == 0 || strncmp(p, "MORCH_", 6) == 0)
-				why = "a name of the morch runtime (morchrt.h)";
+				why = ": names starting morch_ or MORCH_ belong to the morch runtime";
 			else if (!nameset_add(&seen, p))
-				why = "a name another graph of this file declares";
+				why = ", which another graph of this file declares too";
 			if (why) {
-				error_at(g->loc, "graph name '%s' would declare '%s', %s", g->name, p, why);
+				error_at(g->loc, "graph name '%s' would declare '%s'%s", g->name, p, why);
 				ok = false;
 				break;
 			}
@@ -228,13 +227,21 @@ bool check_graph_names(const Module *m)
 	return ok;
 }
 
-/* A C name for `want`, made unique within the graph by appending '_'. Derived names are ours:
- * out_y for output y, d_x for a gradient, up_y for an upstream gradient. */
+/* A C name for `want`, made unique within the graph: '_' appended, or m_ put in front of a
+ * reserved prefix (or of G_info, --reflect's). Derived names are ours: out_y for output y, d_x
+ * for a gradient, up_y for an upstream gradient. */
 static const char *cname(Names *nm, const char *want, bool derived)
 {
 	const char *s = want;
-	while (reserved(nm->module, s, derived) || nameset_has(&nm->taken, s))
-		s = arena_printf("%s_", s);
+	for (;;) {
+		if (reserved_prefix_class(s) || reflect_static(nm->module, s))
+			s = arena_printf("m_%s", s);
+		else if (nameset_has(&nm->module->reserved, s) || reserved_suffix_class(s, derived) ||
+		         nameset_has(&nm->taken, s))
+			s = arena_printf("%s_", s);
+		else
+			break;
+	}
 	nameset_add(&nm->taken, s);
 	return s;
 }

@@ -17,6 +17,7 @@ include tests/grad.mk
 include tests/semantics.mk
 include tests/torch.mk
 include tests/passes.mk
+include tests/names.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
