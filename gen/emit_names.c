@@ -81,7 +81,15 @@ static const char *const words[] = {
 	"TMP_MAX", "SEEK_SET", "SEEK_CUR", "SEEK_END", "P_tmpdir", "L_ctermid", "errno",
 	"assert", "NDEBUG", "EXIT_SUCCESS", "EXIT_FAILURE", "RAND_MAX", "MB_CUR_MAX", "MB_LEN_MAX",
 	"CHAR_BIT", "DECIMAL_DIG", "CLOCKS_PER_SEC", "TIME_UTC", "setjmp", "va_start", "va_arg",
-	"va_end", "va_copy", "unix", "linux", "i386", "sun", "sparc", "mips", "vax",
+	"va_end", "va_copy", "unix", "linux", "i386", "sun", "sparc", "mips", "vax", "WEOF",
+	/* POSIX's, which glibc's C headers define outside strict ISO mode */
+	"AIO_PRIO_DELTA_MAX", "BC_BASE_MAX", "BC_DIM_MAX", "BC_SCALE_MAX", "BC_STRING_MAX",
+	"BIG_ENDIAN", "LITTLE_ENDIAN", "PDP_ENDIAN", "BYTE_ORDER", "CHARCLASS_NAME_MAX",
+	"COLL_WEIGHTS_MAX", "DELAYTIMER_MAX", "HOST_NAME_MAX", "LINE_MAX", "LOGIN_NAME_MAX",
+	"MAX_CANON", "MAX_INPUT", "MINSIGSTKSZ", "MQ_PRIO_MAX", "NAME_MAX", "NFDBITS", "NGREG",
+	"NGROUPS_MAX", "NSIG", "PATH_MAX", "PIPE_BUF", "RE_DUP_MAX", "RTSIG_MAX", "SEM_VALUE_MAX",
+	"SSIZE_MAX", "TIMER_ABSTIME", "TTY_NAME_MAX", "WCONTINUED", "WEXITED", "WNOHANG", "WNOWAIT",
+	"WSTOPPED", "WUNTRACED",
 };
 
 /* math.h's functions, each also with the suffixes f and l (and POSIX's and glibc's extras) */
@@ -100,7 +108,10 @@ static const char *const math_functions[] = {
 static const char *const prefixes[] = {
 	"morch_", "MORCH_", "__", "M_", "FP_", "INT", "UINT", "HUGE_", "SIZE_", "PTRDIFF_",
 	"MATH_", "WCHAR_", "WINT_", "SIG_ATOMIC_", "FLT_", "DBL_", "LDBL_", "CHAR_", "SCHAR_",
-	"UCHAR_", "SHRT_", "USHRT_", "LONG_", "ULONG_", "LLONG_", "ULLONG_", "LC_", "SIG",
+	"UCHAR_", "SHRT_", "USHRT_", "LONG_", "ULONG_", "LLONG_", "ULLONG_", "LC_", "SIG", "FE_",
+	/* POSIX's (signal.h, sys/select.h, time.h, limits.h) */
+	"FD_", "BUS_", "CLD_", "CLOCK_", "FPE_", "ILL_", "POLL_", "SA_", "SEGV_", "SI_", "SS_",
+	"XATTR_", "PTHREAD_", "sa_", "si_", "sigev_",
 };
 
 /* prefix followed by one or more digits and nothing else */
