@@ -26,21 +26,18 @@ void dump_graph(FILE *f, const Graph *g)
 	fprintf(f, "graph %s : %s {\n", g->name, g->real == T_F64 ? "f64" : "f32");
 	for (int i = 0; i < g->nnodes; i++) {
 		const Node *n = &g->node[i];
-		char sh[256];
 		fprintf(f, "  %%%d = %s", i, op_info[n->op].name);
 		if (n->op == OP_INPUT)
 			fprintf(f, " %s %s", roles[g->arg[n->attr.input.arg].role], g->arg[n->attr.input.arg].name);
 		if (n->op == OP_CONST) {
-			char d[128];
 			fprintf(f, " %.17g", n->attr.cst.value);
 			if (!dim_is_one(&n->attr.cst.scale))
-				fprintf(f, " * %s", dim_str(g, &n->attr.cst.scale, "*", d, sizeof d));
+				fprintf(f, " * %s", dim_text(g, &n->attr.cst.scale, "*"));
 		}
 		for (int k = 0; k < op_info[n->op].arity; k++)
 			fprintf(f, "%s%%%d", k ? ", " : " ", n->src[k]);
 		attrs(f, n);
-		fprintf(f, "  : %s%s", n->type == T_I32 ? "i32" : "",
-		        shape_str(g, &n->shape, sh, sizeof sh));
+		fprintf(f, "  : %s%s", n->type == T_I32 ? "i32" : "", shape_text(g, &n->shape));
 		if (n->name)
 			fprintf(f, "  # %s", n->name);
 		fputc('\n', f);

@@ -19,10 +19,24 @@
 #include "schedule.h"
 #include "util.h"
 
+/* A set of strings, hashed (emit_names.c). */
+typedef struct NameSet {
+	const char **slot;
+	size_t cap, n;
+} NameSet;
+bool nameset_has(const NameSet *set, const char *s);
+bool nameset_add(NameSet *set, const char *s); /* false when s was there */
+
+/* What no user name of a module may be called: reserved words and every graph's public names;
+ * and the graph names, whose --reflect statics start G_info. */
+typedef struct ModuleNames {
+	NameSet reserved, graphs;
+} ModuleNames;
+
 /* C names for one graph, shared by its header and all its functions. */
 typedef struct Names {
-	const char **taken;
-	int ntaken, captaken;
+	const ModuleNames *module;
+	NameSet taken;
 	const char *sym[MAX_SYMS];
 	const char **arg;  /* per Graph.arg */
 	const char **out;  /* per output */
@@ -61,6 +75,8 @@ const char *const_value(Emit *e, int id);   /* a constant node (or a view of one
 const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg);
 const char *shape_c(Emit *e, const Shape *s); /* "[3, N]" with C names of sizes */
 size_t elem_size(const Emit *e);
+const char *comment_text(const char *s);        /* s made safe inside a comment */
+const char *c_string(const char *s);            /* s as a C string literal, quotes included */
 void open_block(Emit *e);
 /* Lines written between capture_begin and capture_end go to a string (the caller frees it), so a
  * function's header can depend on what its body turned out to use. */
@@ -74,7 +90,8 @@ char *capture_end(Emit *e, Capture *c);
 void close_blocks(Emit *e, int n);
 
 /* emit_names.c */
-void name_graph(Emit *e);
+ModuleNames *module_names(const Module *m, const EmitOptions *opt);
+void name_graph(Emit *e, const ModuleNames *module);
 const char *node_name(Emit *e, int id);
 const char *buf_name(Emit *e, int buf); /* views are named as what they alias */
 

@@ -35,29 +35,11 @@ void line_unmark(Emit *e)
 	fputs(line_unmark_text(e), e->f);
 }
 
-/* s as a C string literal: quotes, backslashes and bytes outside printable ASCII escaped (octal,
- * three digits, so a following digit cannot join the escape). */
-static const char *line_file_literal(const char *s)
-{
-	Str b = { 0 };
-	str_add(&b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			str_add(&b, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			str_add(&b, "\\%03o", *p);
-		else
-			str_add(&b, "%c", *p);
-	}
-	str_add(&b, "\"");
-	return str_get(&b);
-}
-
 void line_resolve(FILE *f, const char *text, const EmitOptions *opt)
 {
-	const char *source = line_file_literal(strcmp(opt->source, "-") == 0 ? "<stdin>"
+	const char *source = c_string(strcmp(opt->source, "-") == 0 ? "<stdin>"
 	                                                                      : opt->source);
-	const char *self = line_file_literal(opt->c_name);
+	const char *self = c_string(opt->c_name);
 	long out = 0;       /* lines written to f so far */
 	int mapped = 0;     /* the .morch line of the current marked code, or 0 */
 	bool named = false; /* the last directive named the .morch file: later ones need not */

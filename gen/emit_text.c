@@ -66,15 +66,13 @@ const char *dim_c(Emit *e, Dim d)
 		if (d.exp[i])
 			e->sym_used[i] = true;
 	Graph tmp = c_named(e);
-	char buf[512];
-	return arena_strdup(dim_str(&tmp, &d, " * ", buf, sizeof buf));
+	return dim_text(&tmp, &d, " * ");
 }
 
 const char *shape_c(Emit *e, const Shape *s)
 {
 	Graph tmp = c_named(e);
-	char buf[512];
-	return arena_strdup(shape_str(&tmp, s, buf, sizeof buf));
+	return shape_text(&tmp, s);
 }
 
 size_t elem_size(const Emit *e)
@@ -132,4 +130,65 @@ const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg)
 		}
 	}
 	return str_get(&s);
+}
+
+/* Text for inside a comment: printable ASCII stays, except that nothing can end the comment
+ * ("*" before "/"), splice or end a line, or form a trigraph ("??"); other bytes and the
+ * backslash become \xHH or \\. */
+const char *comment_text(const char *s)
+{
+	Str b = { 0 };
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			str_add(&b, "\\\\");
+		else if (*p < 0x20 || *p > 0x7e)
+			str_add(&b, "\\x%02x", *p);
+		else if ((*p == '*' && p[1] == '/') || (*p == '?' && p[1] == '?') ||
+		         (*p == '/' && (p[1] == '*' || p[1] == '/')))
+			str_add(&b, "%c\\", *p);
+		else
+			str_add(&b, "%c", *p);
+	}
+	return str_get(&b);
+}
+
+/* A C string literal with s's bytes: \\ \" and \? (so no "??" trigraph forms), printable ASCII
+ * as itself, everything else as three octal digits (a hex escape would swallow a following
+ * hex digit). */
+const char *c_string(const char *s)
+{
+	Str b = { 0 };
+	str_add(&b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\' || *p == '"' || *p == '?')
+			str_add(&b, "\\%c", *p);
+		else if (*p < 0x20 || *p > 0x7e)
+			str_add(&b, "\\%03o", *p);
+		else
+			str_add(&b, "%c", *p);
+	}
+	str_add(&b, "\"");
+	return str_get(&b);
+}
+
+/* Why a header's file name cannot follow #include "...", or NULL when it can: the standard
+ * leaves ' and \ and the pairs // and slash-star in a header name undefined, " ends it, and
+ * control bytes, non-ASCII bytes and trigraphs may not reach the file system as written. */
+const char *header_name_problem(const char *name)
+{
+	if (!*name)
+		return "it is empty";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return "it has a control character";
+		if (*p > 0x7e)
+			return "it has a non-ASCII byte";
+		if (*p == '"' || *p == '\'' || *p == '\\')
+			return arena_printf("it has the character %c", *p);
+		if (*p == '/' && (p[1] == '/' || p[1] == '*'))
+			return arena_printf("it has %c%c", p[0], p[1]);
+		if (*p == '?' && p[1] == '?')
+			return "it has ?? (a trigraph)";
+	}
+	return NULL;
 }

@@ -158,7 +158,10 @@ bool shape_eq(const Shape *a, const Shape *b);
 bool shape_broadcast(const Shape *a, const Shape *b, Shape *out);
 Shape shape_reduce(const Shape *s, unsigned axes, bool keepdims);
 bool shape_matmul(const Shape *a, const Shape *b, bool ta, bool tb, Shape *out);
-/* Writes "[2, N, 4]" or "2 * N" into buf; returns buf. */
+/* "[2, N, 4]" or "2 * N" whole, in the arena (for generated C and the IR dump) */
+const char *shape_text(const Graph *g, const Shape *s);
+const char *dim_text(const Graph *g, const Dim *d, const char *mul);
+/* The same into buf, ending in "..." when cut short (for messages); returns buf. */
 char *shape_str(const Graph *g, const Shape *s, char *buf, size_t size);
 char *dim_str(const Graph *g, const Dim *d, const char *mul, char *buf, size_t size);
 

@@ -107,18 +107,84 @@ static char *replace_suffix(const char *path, const char *old, const char *new)
 	return arena_printf("%.*s%s", (int)n, path, new);
 }
 
-/* An identifier made of a file name: "my-ops.c" -> "my_ops" (upper for header guards). */
+/* An identifier made of a file name: "my-ops.c" -> "my_ops" (upper for header guards). One that
+ * would start with a digit or '_' (reserved at file scope) or be empty gets "m" in front. */
 static char *identifier(const char *file, bool upper)
 {
 	const char *b = base_name(file);
 	const char *dot = strrchr(b, '.');
 	size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-	char *s = arena_printf("%s%.*s", b[0] >= '0' && b[0] <= '9' ? "m_" : "", (int)n, b);
+	const char *front = !n ? "m" : b[0] >= '0' && b[0] <= '9' ? "m_" : b[0] == '_' ? "m" : "";
+	char *s = arena_printf("%s%.*s", front, (int)n, b);
 	for (char *p = s; *p; p++) {
 		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
 		*p = !ok ? '_' : upper && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
 	}
 	return s;
+}
+
+/* "dir/name" with dir resolved (symbolic links, "." and ".."), for a file that may not exist
+ * yet; NULL when the directory cannot be resolved. */
+static char *resolved(const char *path)
+{
+	const char *base = base_name(path);
+	char *dir = base == path ? arena_strdup(".") : arena_printf("%.*s", (int)(base - path), path);
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		dir = arena_strdup(path), base = "";
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return NULL;
+	char *r = arena_printf("%s/%s", real, base);
+	free(real);
+	return r;
+}
+
+/* Whether two paths name one file: the same string, the same inode when both exist, or the
+ * same resolved path when neither exists yet. */
+static bool same_file(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return true;
+	struct stat sa, sb;
+	bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+	if (ea && eb)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (ea || eb)
+		return false;
+	const char *ra = resolved(a), *rb = resolved(b);
+	return ra && rb && strcmp(ra, rb) == 0;
+}
+
+/* A file written over the input, or over the other output, would silently lose it. */
+typedef struct Target {
+	const char *what, *path;
+} Target;
+
+static bool targets_distinct(const char *input, const Target *t, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(input, "-") != 0 && same_file(t[i].path, input)) {
+			fprintf(stderr, "morchgen: cannot write the %s to '%s': it is the input file\n",
+			        t[i].what, t[i].path);
+			return false;
+		}
+		for (int j = 0; j < i; j++)
+			if (same_file(t[i].path, t[j].path)) {
+				fprintf(stderr, "morchgen: cannot write the %s to '%s': it is the %s '%s'\n",
+				        t[i].what, t[i].path, t[j].what, t[j].path);
+				return false;
+			}
+	}
+	return true;
+}
+
+/* Standard output as written so far reached its file; reports an error when not. */
+static bool stdout_ok(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	fprintf(stderr, "morchgen: error writing standard output: %s\n", strerror(errno));
+	return false;
 }
 
 /* A file written beside its final name and renamed there by commit(). */
@@ -189,12 +255,26 @@ static bool out_commit(Out *o)
 	return true;
 }
 
+/* The command line as a shell would read it back: arguments with other characters than these
+ * are quoted. */
 static char *command_line(int argc, char **argv)
 {
-	char *s = "morchgen";
-	for (int i = 1; i < argc; i++)
-		s = arena_printf("%s %s", s, argv[i]);
-	return s;
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                            "0123456789_-+=.,/:@%";
+	Str s = { 0 };
+	str_add(&s, "morchgen");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (*a && strspn(a, plain) == strlen(a)) {
+			str_add(&s, " %s", a);
+			continue;
+		}
+		str_add(&s, " '");
+		for (; *a; a++)
+			str_add(&s, *a == '\'' ? "'\\''" : "%c", *a);
+		str_add(&s, "'");
+	}
+	return (char *)str_get(&s);
 }
 
 static int write_c(const Module *m, const Options *o, int argc, char **argv)
@@ -208,9 +288,19 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		.header = base_name(hpath),
 		.reflect = o->reflect,
 		.module = identifier(cpath, false),
+		.guard = arena_printf("%s_H_INCLUDED", identifier(hpath, true)),
 		.opt_level = o->opt_level,
 		.line_directives = o->line_directives,
 	};
+	const char *problem = header_name_problem(eo.header);
+	if (problem) {
+		fprintf(stderr, "morchgen: the C file cannot #include the header '%s': %s\n", eo.header,
+		        problem);
+		return 1;
+	}
+	Target t[] = { { "C file", cpath }, { "header", hpath } };
+	if (!targets_distinct(o->input, t, 2))
+		return 1;
 	Out c = { 0 }, h = { 0 };
 	if (!out_open(&c, cpath))
 		return 1;
@@ -223,7 +313,7 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		out_discard(&h);
 		return 1;
 	}
-	emit_h(h.f, m, &eo, arena_printf("%s_H_INCLUDED", identifier(hpath, true)));
+	emit_h(h.f, m, &eo);
 	if (!out_close(&c) || !out_close(&h) || !out_commit(&c) || !out_commit(&h)) {
 		out_discard(&c);
 		out_discard(&h);
@@ -237,13 +327,16 @@ static int write_ir(const Module *m, const Options *o)
 	Out out = { 0 };
 	FILE *f = stdout;
 	if (o->output) {
-		if (!out_open(&out, o->output))
+		Target t = { "IR", o->output };
+		if (!targets_distinct(o->input, &t, 1) || !out_open(&out, o->output))
 			return 1;
 		f = out.f;
 	}
 	for (int i = 0; i < m->ngraphs; i++)
 		dump_graph(f, m->graph[i]);
-	if (o->output && (!out_close(&out) || !out_commit(&out))) {
+	if (!o->output)
+		return stdout_ok() ? 0 : 1;
+	if (!out_close(&out) || !out_commit(&out)) {
 		out_discard(&out);
 		return 1;
 	}
@@ -264,11 +357,19 @@ static int write_test(const Module *m, const Options *o, int argc, char **argv)
 		.command = command_line(argc, argv),
 		.c_name = base_name(path),
 		.header = header,
-		.module = identifier(path, false),
+		.module = identifier(header, false),
+		.guard = arena_printf("%s_H_INCLUDED", identifier(header, true)),
 		.opt_level = o->opt_level,
 	};
+	const char *problem = header_name_problem(header);
+	if (problem) {
+		fprintf(stderr, "morchgen: the self-check program cannot #include the header '%s': %s\n",
+		        header, problem);
+		return 1;
+	}
+	Target t = { "self-check program", path };
 	Out out = { 0 };
-	if (!out_open(&out, path))
+	if (!targets_distinct(o->input, &t, 1) || !out_open(&out, path))
 		return 1;
 	emit_test(out.f, m, &eo);
 	if (!out_close(&out) || !out_commit(&out)) {
@@ -288,14 +389,12 @@ static int run(const Options *o, int argc, char **argv)
 	Module *m = compile_source(strcmp(o->input, "-") == 0 ? "<stdin>" : o->input, text, len,
 	                           o->opt_level, o->dump_after, stdout, &dumped);
 	int status = 1;
-	if (m) {
-		if (dumped)
-			status = fflush(stdout) == 0 ? 0 : 1;
-		else
-			status = strcmp(o->emit, "ir") == 0     ? write_ir(m, o)
-			         : strcmp(o->emit, "test") == 0 ? write_test(m, o, argc, argv)
-			                                        : write_c(m, o, argc, argv);
-	}
+	if (m && dumped)
+		status = stdout_ok() ? 0 : 1;
+	else if (m && check_graph_names(m))
+		status = strcmp(o->emit, "ir") == 0     ? write_ir(m, o)
+		         : strcmp(o->emit, "test") == 0 ? write_test(m, o, argc, argv)
+		                                        : write_c(m, o, argc, argv);
 	free(text);
 	return status;
 }
@@ -334,8 +433,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			break;
-		case 'h': fputs(usage, stdout); return 0;
-		case 'V': printf("morchgen %s\n", PACKAGE_VERSION); return 0;
+		case 'h': fputs(usage, stdout); return stdout_ok() ? 0 : 1;
+		case 'V': printf("morchgen %s\n", PACKAGE_VERSION); return stdout_ok() ? 0 : 1;
 		default: fputs("Try 'morchgen --help'.\n", stderr); return 1;
 		}
 	}

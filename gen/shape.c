@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ir.h"
+#include "util.h"
 
 Dim dim_int(int64_t v)
 {
@@ -167,27 +168,49 @@ bool shape_matmul(const Shape *a, const Shape *b, bool ta, bool tb, Shape *out)
 	return true;
 }
 
+/* "2 * N": the whole text, in the arena. What reaches generated C is printed by these. */
+const char *dim_text(const Graph *g, const Dim *d, const char *mul)
+{
+	Str s = { 0 };
+	if (d->coef != 1 || dim_is_const(d))
+		str_add(&s, "%lld", (long long)d->coef);
+	for (int i = 0; i < MAX_SYMS; i++)
+		for (int e = 0; e < d->exp[i]; e++)
+			str_add(&s, "%s%s", s.len ? mul : "", g->sym[i]);
+	return str_get(&s);
+}
+
+const char *shape_text(const Graph *g, const Shape *s)
+{
+	Str b = { 0 };
+	str_add(&b, "[");
+	for (int i = 0; i < s->rank; i++)
+		str_add(&b, "%s%s", i ? ", " : "", dim_text(g, &s->dim[i], "*"));
+	str_add(&b, "]");
+	return str_get(&b);
+}
+
+/* Copies text into buf; a text too long for it ends in "..." so a message never shows a cut
+ * name as if it were another. */
+static char *fit(const char *text, char *buf, size_t size)
+{
+	size_t n = strlen(text);
+	if (n < size)
+		return memcpy(buf, text, n + 1);
+	if (size == 0)
+		return buf;
+	size_t keep = size > 4 ? size - 4 : 0;
+	memcpy(buf, text, keep);
+	snprintf(buf + keep, size - keep, "...");
+	return buf;
+}
+
 char *dim_str(const Graph *g, const Dim *d, const char *mul, char *buf, size_t size)
 {
-	size_t len = 0;
-	buf[0] = 0;
-	if (d->coef != 1 || dim_is_const(d))
-		len += (size_t)snprintf(buf + len, size - len, "%lld", (long long)d->coef);
-	for (int i = 0; i < MAX_SYMS && len < size; i++)
-		for (int e = 0; e < d->exp[i] && len < size; e++)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? mul : "", g->sym[i]);
-	return buf;
+	return fit(dim_text(g, d, mul), buf, size);
 }
 
 char *shape_str(const Graph *g, const Shape *s, char *buf, size_t size)
 {
-	size_t len = (size_t)snprintf(buf, size, "[");
-	for (int i = 0; i < s->rank && len < size; i++) {
-		char d[128];
-		dim_str(g, &s->dim[i], "*", d, sizeof d);
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", d);
-	}
-	if (len < size)
-		snprintf(buf + len, size - len, "]");
-	return buf;
+	return fit(shape_text(g, s), buf, size);
 }

@@ -32,6 +32,7 @@ include tests/memcheck.mk
 include tests/sizes.mk
 include tests/limits.mk
 include tests/selfcheck.mk
+include tests/names.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
