@@ -5,7 +5,8 @@ dist_doc_DATA += \
 	docs/c-api.md \
 	docs/internals.md \
 	docs/benchmarks.md \
-	docs/selfcheck.md
+	docs/selfcheck.md \
+	docs/reliability.md
 
 # Every .morch graph, C caller, header excerpt and IR dump in the pages is checked.
 TESTS += docs/check-examples.sh

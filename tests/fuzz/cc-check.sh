@@ -1,7 +1,7 @@
 #!/bin/sh
 # cc-check.sh: whatever morchgen accepts compiles without a warning. Each input of the fuzz
 # corpus and each regression that morchgen accepts is compiled by morchgen at -O0, -O2 and
-# -O2 --reflect, and its C by $CC -std=c99 -O2 -Wall -Wextra -Werror -c.
+# -O2 --reflect --line-directives, and its C by $CC -std=c99 -O2 -Wall -Wextra -Werror -c.
 : "${top_srcdir:?run me from make check}" "${MORCHGEN:?run me from make check}"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -27,7 +27,7 @@ for f in "$top_srcdir"/tests/fuzz/corpus/* "$top_srcdir"/tests/fuzz/regressions/
 	# the three ways at once, each in its own directory: the C compiler takes most of the time
 	compile_one "$tmp/0" -O0 "$f" & p0=$!
 	compile_one "$tmp/1" -O2 "$f" & p1=$!
-	compile_one "$tmp/2" "-O2 --reflect" "$f" & p2=$!
+	compile_one "$tmp/2" "-O2 --reflect --line-directives" "$f" & p2=$!
 	for p in $p0 $p1 $p2; do
 		wait $p || failed=$((failed + 1))
 	done

@@ -17,7 +17,7 @@
 const FuzzVariant fuzz_variants[] = {
 	{ 0, false, "-O0" },
 	{ 2, false, "-O2" },
-	{ 2, true, "-O2 --reflect" },
+	{ 2, true, "-O2 --reflect --line-directives" },
 };
 const int fuzz_nvariants = sizeof fuzz_variants / sizeof *fuzz_variants;
 
@@ -29,27 +29,33 @@ _Noreturn void fuzz_fail(const char *what, const FuzzVariant *v)
 	abort();
 }
 
-static void emit_into(char **buf, size_t *len, const Module *m, const EmitOptions *eo, bool header)
+/* False when emit_c refused the module (with errors reported, as morchgen exits 1 then). */
+static bool emit_into(char **buf, size_t *len, const Module *m, const EmitOptions *eo,
+                      bool header)
 {
+	bool emitted = true;
 	FILE *f = open_memstream(buf, len);
 	if (!f) {
 		perror("fuzz: open_memstream");
 		abort();
 	}
 	if (header)
-		emit_h(f, m, eo, "FUZZ_H_INCLUDED");
+		emit_h(f, m, eo);
 	else
-		emit_c(f, m, eo);
+		emitted = emit_c(f, m, eo);
 	if (ferror(f) | fclose(f)) {
 		perror("fuzz: writing to memory");
 		abort();
 	}
+	return emitted;
 }
 
 bool fuzz_compile(const uint8_t *data, size_t size, const FuzzVariant *v, FuzzOutput *out)
 {
 	Module *m = compile_source("fuzz.morch", (const char *)data, size, v->opt_level, NULL, NULL,
 	                           NULL);
+	if (m && !check_graph_names(m))
+		m = NULL;
 	if (!m) {
 		bool reported = diag_errors() > 0;
 		arena_free_all();
@@ -64,9 +70,19 @@ bool fuzz_compile(const uint8_t *data, size_t size, const FuzzVariant *v, FuzzOu
 		.header = "fuzz.h",
 		.reflect = v->reflect,
 		.module = "fuzz",
+		.guard = "FUZZ_H_INCLUDED",
 		.opt_level = v->opt_level,
+		.line_directives = v->reflect,
 	};
-	emit_into(&out->c, &out->clen, m, &eo, false);
+	if (!emit_into(&out->c, &out->clen, m, &eo, false)) {
+		bool reported = diag_errors() > 0;
+		free(out->c);
+		out->c = NULL;
+		arena_free_all();
+		if (!reported)
+			fuzz_fail("emitting refused without an error message", v);
+		return false;
+	}
 	emit_into(&out->h, &out->hlen, m, &eo, true);
 	arena_free_all();
 	return true;

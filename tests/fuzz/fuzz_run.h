@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One way of running morchgen: what -O0, -O2 and -O2 --reflect give. */
+/* One way of running morchgen: what -O0, -O2 and -O2 --reflect --line-directives give. */
 typedef struct FuzzVariant {
 	int opt_level;
 	bool reflect;
