@@ -37,6 +37,7 @@ typedef struct ModuleNames {
 typedef struct Names {
 	const ModuleNames *module;
 	NameSet taken;
+	long serial; /* numbers the names of repeated clashes (see cname) */
 	const char *sym[MAX_SYMS];
 	const char **arg;  /* per Graph.arg */
 	const char **out;  /* per output */

@@ -244,14 +244,19 @@ bool check_graph_names(const Module *m)
 static const char *cname(Names *nm, const char *want, bool derived)
 {
 	const char *s = want;
+	int appended = 0;
 	for (;;) {
-		if (reserved_prefix_class(s) || reflect_static(nm->module, s))
+		if (reserved_prefix_class(s) || reflect_static(nm->module, s)) {
 			s = arena_printf("m_%s", s);
-		else if (nameset_has(&nm->module->reserved, s) || reserved_suffix_class(s, derived) ||
-		         nameset_has(&nm->taken, s))
-			s = arena_printf("%s_", s);
-		else
+		} else if (nameset_has(&nm->module->reserved, s) || reserved_suffix_class(s, derived) ||
+		           nameset_has(&nm->taken, s)) {
+			/* one '_' is the documented rename; after that, numbers from a counter, so that
+			 * n repeats of a name (output y, y, y, ...) cost O(n), not n names of n bytes */
+			s = appended++ < 2 ? arena_printf("%s_", s)
+			                   : arena_printf("%s_%ld", want, ++nm->serial);
+		} else {
 			break;
+		}
 	}
 	nameset_add(&nm->taken, s);
 	return s;

@@ -27,13 +27,11 @@ MIN_SECONDS = 0.05
 MIN_RSS_KB = 64 * 1024  # below this the RSS is mostly the program and its libraries
 CPU_LIMIT = 30  # seconds per run
 
-# Runs to C not yet checked, and skipped (they would take minutes): emit_names.c looks each C
-# name up in a list, quadratic in the number of names; "graphs" at 100000 takes 3 GB in the
-# emitter and the schedules. Remove entries as those are fixed; the IR pipeline checks every
-# shape already.
-C_PENDING = {("chain", "-O0"), ("outputs", "-O2"), ("outputs", "-O0"),
-             ("repeated_outputs", "-O2"), ("repeated_outputs", "-O0"),
-             ("graphs", "-O2"), ("graphs", "-O0")}
+# Runs to C not yet checked, and skipped: at 100000 statements the -O0 chain and the many small
+# graphs take about 3 GB in the schedules and the emitter (linear, but 7 KB per IR node), too much
+# for a test run beside others. Their IR pipeline is checked, and their C scaled linearly up to
+# there (10 s and 13 s at 100000 statements). Remove entries as the emitter's memory shrinks.
+C_PENDING = {("chain", "-O0"), ("graphs", "-O2"), ("graphs", "-O0")}
 
 PIPELINES = {"ir": ["--emit=ir", "-o", "out.ir"], "c": ["-o", "out.c"]}
 
