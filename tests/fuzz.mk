@@ -21,7 +21,6 @@ tests_fuzz_replay_LDADD = gen/libmorchgen.la
 
 FUZZ_TESTS = tests/fuzz/replay.sh tests/fuzz/cc-check.sh
 TESTS += $(FUZZ_TESTS)
-dist_doc_DATA += docs/reliability.md
 EXTRA_DIST += $(FUZZ_TESTS) tests/fuzz/fuzz_cc.c tests/fuzz/morch.dict tests/fuzz/README.md \
 	$(FUZZ_CORPUS) $(FUZZ_REGRESSIONS)
 
