@@ -39,11 +39,12 @@ FUZZ_HARNESS_DEPS = tests/fuzz/clang/gen.stamp tests/fuzz/fuzz_run.c tests/fuzz/
 
 # The .y and .l become the .c files they generate, found in the build tree or, from a release
 # tarball, in the source tree.
-tests/fuzz/clang/gen.stamp: $(gen_libmorchgen_la_SOURCES) gen/parser.c gen/lexer.c config.h
+tests/fuzz/clang/gen.stamp: $(gen_libmorchgen_la_SOURCES) $(nodist_gen_libmorchgen_la_SOURCES) \
+		gen/parser.c gen/lexer.c config.h
 	@command -v $(FUZZ_CLANG) >/dev/null || \
 	  { echo "make fuzz needs clang and libclang-rt-14-dev (or FUZZ_CLANG=...)" >&2; exit 1; }
 	$(AM_V_GEN)rm -rf tests/fuzz/clang && $(MKDIR_P) tests/fuzz/clang && \
-	srcs=; for f in $(gen_libmorchgen_la_SOURCES); do \
+	srcs=; for f in $(gen_libmorchgen_la_SOURCES) $(nodist_gen_libmorchgen_la_SOURCES); do \
 	  case $$f in *.[yl]) f=`echo $$f | sed 's/\.[yl]$$/.c/'`;; *.c) ;; *) continue;; esac; \
 	  if test -f $$f; then srcs="$$srcs $(abs_top_builddir)/$$f"; \
 	  else srcs="$$srcs $(abs_top_srcdir)/$$f"; fi; \

@@ -84,6 +84,17 @@ bool fuzz_compile(const uint8_t *data, size_t size, const FuzzVariant *v, FuzzOu
 		return false;
 	}
 	emit_into(&out->h, &out->hlen, m, &eo, true);
+	/* the self-check program too (--emit=test), only for the sanitizers: it is not compared */
+	char *test = NULL;
+	size_t test_len = 0;
+	FILE *f = open_memstream(&test, &test_len);
+	if (!f) {
+		perror("fuzz: open_memstream");
+		abort();
+	}
+	emit_test(f, m, &eo);
+	fclose(f);
+	free(test);
 	arena_free_all();
 	return true;
 }
