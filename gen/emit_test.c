@@ -135,9 +135,9 @@ static void emit_reference(FILE *f, const Module *m, const Graph *ref, const Emi
 	emit_reflect_as(&e, m, info);
 }
 
-/* The checker's enum sc_kind. */
+/* The checker's enum morch_sc_kind. */
 enum { DOM_ANY, DOM_NONZERO, DOM_POSITIVE, DOM_LABELS };
-static const char *const kind_name[] = { "SC_ANY", "SC_NONZERO", "SC_POSITIVE", "SC_LABELS" };
+static const char *const kind_name[] = { "MORCH_SC_ANY", "MORCH_SC_NONZERO", "MORCH_SC_POSITIVE", "MORCH_SC_LABELS" };
 
 static void emit_graph(FILE *f, const Module *m, const Graph *g, const EmitOptions *opt,
                        const ModuleNames *names)
@@ -178,10 +178,10 @@ static void emit_graph(FILE *f, const Module *m, const Graph *g, const EmitOptio
 	for (int i = g->nouts - 1; g->has_grad && i >= 0; i--)
 		if (g->out[i].node == g->grad_target)
 			target_out = i;
-	line(&e, "static const sc_domain %s_domain[] = {", info);
-	fputs(dom.len ? str_get(&dom) : "\t{ SC_ANY, { 1, { 0 } } },\n", f);
+	line(&e, "static const morch_sc_domain %s_domain[] = {", info);
+	fputs(dom.len ? str_get(&dom) : "\t{ MORCH_SC_ANY, { 1, { 0 } } },\n", f);
 	line(&e, "};");
-	line(&e, "static const sc_graph %s_graph = { &%s, %s, %s_domain, %d };", info, info, ref_info,
+	line(&e, "static const morch_sc_graph %s_graph = { &%s, %s, %s_domain, %d };", info, info, ref_info,
 	     info, target_out);
 }
 
@@ -203,10 +203,10 @@ void emit_test(FILE *f, const Module *m, const EmitOptions *opt)
 	           "#else\n#define MORCH_NOINLINE\n#endif\n");
 	for (int i = 0; i < m->ngraphs; i++)
 		emit_graph(f, m, m->graph[i], opt, names);
-	fprintf(f, "\nstatic const sc_graph *const selfcheck_graphs[] = {\n");
+	fprintf(f, "\nstatic const morch_sc_graph *const selfcheck_graphs[] = {\n");
 	for (int i = 0; i < m->ngraphs; i++)
 		fprintf(f, "\t&%s_graph,\n",
 		        reflect_unused_prefix(m, arena_printf("%s_selfcheck", m->graph[i]->name)));
 	fprintf(f, "\tNULL,\n};\n\nint main(int argc, char **argv)\n{\n"
-	           "\treturn sc_main(argc, argv, selfcheck_graphs, %s);\n}\n", c_string(opt->source));
+	           "\treturn morch_sc_main(argc, argv, selfcheck_graphs, %s);\n}\n", c_string(opt->source));
 }

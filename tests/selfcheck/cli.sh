@@ -48,6 +48,23 @@ build nowhere
 ./nowhere_test >out && die "log(x - 3) passed"
 grep -q '^FAIL nowhere: a finite point in the input domains' out || { cat out; die "log(x - 3)"; }
 
+# The program's own names cannot meet the user's: a graph named like its prefix, inputs named
+# like its macros, functions and main's arguments (these broke the build before they were
+# prefixed morch_sc_).
+cat >clash.morch <<'M'
+graph sc : f64 {
+    input SC_GUARD[3]; param sc_main[3]; param memcpy[3]; input argc[3]; input main[3];
+    input stderr[3]; input sc_graph[3];
+    t = sum(exp(SC_GUARD) * sc_main + memcpy * argc * main * stderr * sc_graph);
+    output t;
+    grad t wrt sc_main, memcpy;
+}
+M
+gen clash clash.morch
+build clash
+./clash_test >out || { cat out; die "clash_test failed"; }
+grep -q '^PASS: 0 of 1 graphs failed' out || die "clash: $(tail -1 out)"
+
 # A compile error: the cproc-style message, status 1, and no file left behind.
 printf 'graph g { input x[2]; output y; }\n' >bad.morch
 "$MORCHGEN" --emit=test bad.morch 2>err && die "bad.morch accepted"
