@@ -10,19 +10,6 @@
 
 #include "emit_internal.h"
 
-static void setup(Emit *e, FILE *f, const Graph *g, const EmitOptions *opt,
-                  const ModuleNames *names)
-{
-	memset(e, 0, sizeof *e);
-	e->f = f;
-	e->g = g;
-	e->opt = opt;
-	e->T = dtype_c(g->real);
-	e->fs = g->real == T_F32 ? "f" : "";
-	e->mark = arena_alloc(sizeof *e->mark * (size_t)(g->nnodes + 1));
-	name_graph(e, names);
-}
-
 /* The schedules of a graph's functions: forward, then grad when it has one. */
 static int schedules(const Graph *g, const EmitOptions *opt, Schedule **s)
 {
@@ -76,7 +63,7 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 	for (int i = 0; i < m->ngraphs; i++) {
 		const Graph *g = m->graph[i];
 		Emit e;
-		setup(&e, f, g, opt, names);
+		emit_setup(&e, f, g, opt, names);
 		Schedule *s[2];
 		int n = schedules(g, opt, s);
 		fprintf(f, "\n/* ---- graph %s (%s), line %d ---- */\n\n", g->name, e.T, g->loc.first_line);
@@ -136,7 +123,7 @@ void emit_h(FILE *f, const Module *m, const EmitOptions *opt)
 	for (int i = 0; i < m->ngraphs; i++) {
 		const Graph *g = m->graph[i];
 		Emit e;
-		setup(&e, f, g, opt, names);
+		emit_setup(&e, f, g, opt, names);
 		Schedule *s[2];
 		int n = schedules(g, opt, s);
 		size_t bytes = 0;

@@ -93,6 +93,8 @@ void close_blocks(Emit *e, int n);
 /* emit_names.c */
 ModuleNames *module_names(const Module *m, const EmitOptions *opt);
 void name_graph(Emit *e, const ModuleNames *module);
+void emit_setup(Emit *e, FILE *f, const Graph *g, const EmitOptions *opt,
+                const ModuleNames *names);
 const char *node_name(Emit *e, int id);
 const char *buf_name(Emit *e, int buf); /* views are named as what they alias */
 

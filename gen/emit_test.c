@@ -79,19 +79,6 @@ static Dim label_classes(const Graph *g, int input)
 	return best;
 }
 
-static void setup(Emit *e, FILE *f, const Graph *g, const EmitOptions *opt,
-                  const ModuleNames *names)
-{
-	memset(e, 0, sizeof *e);
-	e->f = f;
-	e->g = g;
-	e->opt = opt;
-	e->T = dtype_c(g->real);
-	e->fs = g->real == T_F32 ? "f" : "";
-	e->mark = arena_alloc(sizeof *e->mark * (size_t)(g->nnodes + 1));
-	name_graph(e, names);
-}
-
 /* An f64 copy of g whose only output is the grad target: the function the checker takes finite
  * differences of. */
 static Graph *reference_graph(const Module *m, const Graph *g)
@@ -117,7 +104,7 @@ static void emit_reference(FILE *f, const Module *m, const Graph *ref, const Emi
                            const ModuleNames *names, const char *info)
 {
 	Emit e;
-	setup(&e, f, ref, opt, names);
+	emit_setup(&e, f, ref, opt, names);
 	bool optimize = opt->opt_level > 0;
 	Schedule *s = schedule_function(ref, FN_FORWARD, optimize);
 	plan_memory(s, optimize);
@@ -151,7 +138,7 @@ static void emit_graph(FILE *f, const Module *m, const Graph *g, const EmitOptio
 		ref_info = arena_printf("&%s", ref_info);
 	}
 	Emit e;
-	setup(&e, f, g, opt, names);
+	emit_setup(&e, f, g, opt, names);
 	fprintf(f, "\n/* ---- graph %s: its own functions, and its inputs' domains ---- */\n\n",
 	        g->name);
 	emit_reflect_as(&e, m, info);

@@ -7,6 +7,20 @@
 
 #include "emit_internal.h"
 
+/* An Emit that writes graph g to f, with its C names chosen. */
+void emit_setup(Emit *e, FILE *f, const Graph *g, const EmitOptions *opt,
+                const ModuleNames *names)
+{
+	memset(e, 0, sizeof *e);
+	e->f = f;
+	e->g = g;
+	e->opt = opt;
+	e->T = dtype_c(g->real);
+	e->fs = g->real == T_F32 ? "f" : "";
+	e->mark = arena_alloc(sizeof *e->mark * (size_t)(g->nnodes + 1));
+	name_graph(e, names);
+}
+
 void line(Emit *e, const char *fmt, ...)
 {
 	for (int i = 0; i < e->depth; i++)
