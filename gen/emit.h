@@ -18,6 +18,8 @@ typedef struct EmitOptions {
 	int opt_level;         /* -O0 to -O3: 0 gives one kernel and one buffer per node; the IR
 	                          is already optimized when it is 1 or more */
 	bool line_directives;  /* #line directives: kernels' code points at its .morch lines */
+	bool openmp;           /* #pragma omp on loops over rows and matmul blocks (--openmp) */
+	bool blas;             /* large matmuls call cblas_?gemm (--blas) */
 } EmitOptions;
 
 /* Reports graphs whose public names (G_forward, G_info, ...) would collide with another

@@ -5,6 +5,7 @@
  *   emit_func.c    G_forward, G_grad, G_workspace_bytes: kernel calls and the workspace
  *   emit_loop.c    loop kernels: fused elementwise nodes and reductions, matmul epilogues
  *   emit_kernels.c matmul, softmax and friends, transpose, cross-entropy, copies
+ *   emit_blas.c    matmuls as CBLAS calls (--blas)
  *   emit_reflect.c the --reflect descriptors
  *   emit_names.c   C names for everything a user named, and for buffers
  *   emit_lines.c   #line directives (--line-directives)
@@ -110,6 +111,10 @@ void emit_matmul_kernel(Emit *e, const Kernel *k);
 void emit_axis_kernel(Emit *e, const Kernel *k);
 void emit_other_kernel(Emit *e, const Kernel *k);
 void emit_copy_kernel(Emit *e, const Kernel *k);
+
+/* emit_blas.c: with --blas, writes a large matmul kernel (product and epilogue) as a CBLAS call
+ * and returns true; false when the kernel is to be written as C. */
+bool emit_blas_matmul(Emit *e, const Kernel *k);
 
 /* emit_func.c */
 const char *fn_name(const Graph *g, FnKind k);

@@ -41,6 +41,10 @@ static const char usage[] =
 	"                        (morch_graph_info in morchrt.h) for generic drivers\n"
 	"      --line-directives emit #line directives, so compiler messages and\n"
 	"                        debuggers show the .morch line each kernel computes\n"
+	"      --openmp          mark loops over rows and matmul blocks with #pragma omp;\n"
+	"                        the C builds with and without -fopenmp\n"
+	"      --blas            call cblas_sgemm/cblas_dgemm for large matmuls; the C\n"
+	"                        then includes <cblas.h> and links with a CBLAS\n"
 	"  -h, --help            print this help and exit\n"
 	"  -V, --version         print the version and exit\n"
 	"\n"
@@ -49,7 +53,7 @@ static const char usage[] =
 
 typedef struct Options {
 	const char *input, *output, *header, *emit;
-	bool reflect, line_directives;
+	bool reflect, line_directives, openmp, blas;
 	int opt_level;
 	const char *dump_after; /* "build" or a pass name, or NULL */
 } Options;
@@ -291,6 +295,8 @@ static int write_c(const Module *m, const Options *o, int argc, char **argv)
 		.guard = arena_printf("%s_H_INCLUDED", identifier(hpath, true)),
 		.opt_level = o->opt_level,
 		.line_directives = o->line_directives,
+		.openmp = o->openmp,
+		.blas = o->blas,
 	};
 	const char *problem = header_name_problem(eo.header);
 	if (problem) {
@@ -407,6 +413,8 @@ int main(int argc, char **argv)
 		{ "emit", required_argument, NULL, 'E' },
 		{ "reflect", no_argument, NULL, 'R' },
 		{ "line-directives", no_argument, NULL, 'L' },
+		{ "openmp", no_argument, NULL, 'P' },
+		{ "blas", no_argument, NULL, 'B' },
 		{ "dump-after", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -421,6 +429,8 @@ int main(int argc, char **argv)
 		case 'E': o.emit = optarg; break;
 		case 'R': o.reflect = true; break;
 		case 'L': o.line_directives = true; break;
+		case 'P': o.openmp = true; break;
+		case 'B': o.blas = true; break;
 		case 'D': o.dump_after = optarg; break;
 		case 'O':
 			if (!optarg) {
