@@ -3,9 +3,12 @@ times and ratios. make passes the built drivers, morchgen, the compiler and the 
 
     run.py --builddir B --srcdir S --morchgen M --cc CC --cflags FLAGS --python PY
            [--cc-timeout SECONDS] [--nodes 100,280,1000,1400,5000]
+           [--cblas-libs LIBS] [--openmp-cflags FLAGS]
 
-The C drivers (bench/seed, bench/mlp, bench/stream) and bench/torch_bench.py print
-`RESULT key microseconds` lines; this script only runs them, times the compiler, and formats.
+The C drivers (bench/seed, mlp, stream, matmul, vecfn; the optional mlp-blas, matmul-omp,
+mlp-omp, stream-omp) and bench/torch_bench.py print `RESULT key microseconds` lines; this
+script only runs them (the --openmp builds once per thread count), times the compiler, and
+formats. The last two options only say why optional rows are missing.
 Only the standard library is used, so it runs with any Python 3.
 """
 import argparse
@@ -20,18 +23,54 @@ import time
 
 SEED_SIZES = (3, 64, 256, 1024)  # as BENCH_SEED_SIZES in bench/local.mk
 STREAM_N = 16777216
+VEC_N = 1048576  # as in bench/vecfuncs.morch
+# bench/products.morch: form, n, what it computes, element type
+MM_FORMS = [("n64", 64, "a @ b", "f32"), ("n128", 128, "a @ b", "f32"), ("n256", 256, "a @ b", "f32"),
+            ("n512", 512, "a @ b", "f32"), ("n1024", 1024, "a @ b", "f32"),
+            ("tb512", 512, "a @ transpose(b)", "f32"), ("ta512", 512, "transpose(a) @ b", "f32"),
+            ("d512", 512, "a @ b", "f64")]
+# bench/vecfn.c: function, input range, the libm loop
+VEC_FUNCS = [("exp", "[-80, 80)", "expf(x)"), ("log", "[0.001, 1000)", "logf(x)"),
+             ("tanh", "[-9, 9)", "tanhf(x)"), ("sigmoid", "[-20, 20)", "1 / (1 + expf(-x))")]
+# The --openmp rows: the driver, the key it times, the serial build's key, the row's label.
+OMP_ROWS = [("matmul-omp", "mm.gen.n512", "matmul c = a @ b, n = 512 f32"),
+            ("mlp-omp", "mlp.gen.step", "MLP training step (batch 64)"),
+            ("stream-omp", "stream.gen.chain", "elementwise chain z, 16M floats")]
 TOL = 1e-3  # the largest relative difference a CHECK line may show
 
 
-def bench_env(torch=False):
-    """The environment of every run: OpenBLAS picks a slow kernel with these two set."""
+def bench_env(torch=False, threads=None):
+    """The environment of every run: OpenBLAS picks a slow kernel with these two set. BLAS runs
+    on one thread (for torch and the C drivers that call CBLAS); OpenMP on `threads` if given."""
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
+    env["OPENBLAS_NUM_THREADS"] = "1"  # torch.set_num_threads does not reach OpenBLAS
     if torch:
-        env["OPENBLAS_NUM_THREADS"] = "1"  # torch.set_num_threads does not reach OpenBLAS
         env["OMP_NUM_THREADS"] = "1"
+    if threads is not None:
+        env["OMP_NUM_THREADS"] = str(threads)
     return env
+
+
+def thread_counts():
+    """1, 2, 4, ... up to the number of cores, and the number of cores itself."""
+    cores = os.cpu_count() or 1
+    counts = {cores}
+    t = 1
+    while t < cores:
+        counts.add(t)
+        t *= 2
+    return sorted(counts)
+
+
+def rel_diff(a, b):
+    """|a - b| / |b| of two numbers printed by drivers (strings); inf when one is missing."""
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return float("inf")
+    return abs(a - b) / max(abs(b), 1e-30)
 
 
 def run_driver(cmd, results, info, checks, env):
@@ -71,6 +110,15 @@ def ratio(a, b):
         return "-"
     r = a / b
     return "%.2f" % r if r >= 0.1 else "%.3f" % r
+
+
+def gflops(n, t_us):
+    """GFLOP/s of an n x n x n product (2 n^3 flops) taking t_us microseconds."""
+    return 2.0 * n ** 3 / (t_us * 1e3) if t_us else None
+
+
+def num(v, fmt="%.2f"):
+    return "-" if v is None else fmt % v
 
 
 def row(cells, widths):
@@ -172,13 +220,54 @@ def main():
     p.add_argument("--python", default="")
     p.add_argument("--cc-timeout", type=float, default=60)
     p.add_argument("--nodes", default="100,280,1000,1400,5000")
+    p.add_argument("--cblas-libs", default="")
+    p.add_argument("--openmp-cflags", default="-fopenmp")
     args = p.parse_args()
     bdir = os.path.join(args.builddir, "bench")
 
     results, info, checks = {}, {}, {}
     status = 0
-    for prog in ("seed", "mlp", "stream"):
+    for prog in ("seed", "mlp", "stream", "vecfn"):
         status |= run_driver([os.path.join(bdir, prog)], results, info, checks, bench_env())
+    mm_info = {}
+    status |= run_driver([os.path.join(bdir, "matmul")], results, mm_info, checks, bench_env())
+
+    # --blas: the MLP generated with --blas, linked with CBLAS; its loss must be the serial one's.
+    no_cblas = "no CBLAS: configure found none and CBLAS_LIBS is empty (make bench CBLAS_LIBS=-lopenblas)"
+    blas_results, blas_info, blas_skip = {}, {}, None
+    if os.path.exists(os.path.join(bdir, "mlp-blas")):
+        status |= run_driver([os.path.join(bdir, "mlp-blas")], blas_results, blas_info, {}, bench_env())
+        checks["mlp.blas.loss0"] = rel_diff(blas_info.get("mlp.loss0"), info.get("mlp.loss0"))
+    else:
+        blas_skip = no_cblas if not args.cblas_libs else "bench/mlp-blas was not built"
+
+    # --openmp: each build once per thread count, timing only its row's key; its results are
+    # checked against the serial build's (matmul: in the driver; MLP: loss; chain: checksum).
+    omp_results, omp_skip = {}, None
+    try:
+        with open(os.path.join(bdir, "openmp")) as f:
+            have_openmp = f.read().strip() == "yes"
+    except OSError:
+        have_openmp = False
+    if not have_openmp:
+        omp_skip = "%s cannot build an OpenMP program with %s (make bench BENCH_OPENMP_CFLAGS=...)" % (
+            args.cc, args.openmp_cflags)
+    else:
+        for prog, key, _ in OMP_ROWS:
+            exe = os.path.join(bdir, prog)
+            if not os.path.exists(exe):
+                continue
+            for t in thread_counts():
+                res, inf, chk = {}, {}, {}
+                status |= run_driver([exe, key], res, inf, chk, bench_env(threads=t))
+                if key in res:
+                    omp_results[(key, t)] = res[key]
+                for k, v in chk.items():
+                    checks["omp%d.%s" % (t, k)] = v
+                if "mlp.loss0" in inf:
+                    checks["omp%d.mlp.loss0" % t] = rel_diff(inf["mlp.loss0"], info.get("mlp.loss0"))
+                if "stream.z_sum" in inf:
+                    checks["omp%d.stream.z_sum" % t] = rel_diff(inf["stream.z_sum"], info.get("stream.z_sum"))
     torch_info = {}
     if args.python:
         run_driver([args.python, os.path.join(args.srcdir, "bench", "torch_bench.py")],
@@ -203,9 +292,15 @@ def main():
             torch_info.get("torch.version", "?"), torch_info.get("torch.threads", "?"), kind))
         print("          (/proc/self/maps: %s)" % ", ".join(blas.split()))
     print("timing:   median of 5 loops of ~0.2 s (3 loops for calls over 0.4 s); times in us per call")
+    print("ratios:   A/B of times in sections 1-4 (below 1: morch is faster); sections 5-7 say which way")
     bad = ["%s (%.2g)" % (k, v) for k, v in sorted(checks.items()) if not v <= TOL]
     print("checks:   %s" % ("FAILED: " + ", ".join(bad) if bad else
-                            "morch's results match the hand-written C (relative difference <= %g)" % TOL))
+                            "morch's results match the hand-written C, libm, CBLAS and the serial build"
+                            " (relative difference <= %g)" % TOL))
+
+    def failed(*keys):
+        """Whether a check of a row failed: its time is then shown as 'wrong', not as a number."""
+        return any(k in checks and not checks[k] <= TOL for k in keys)
 
     print("\n1. seed graph t = sum(1 / (1 + exp(-a)) @ b), a, b [n, n] f32")
     print("\n  forward (us)")
@@ -235,7 +330,15 @@ def main():
                  ["training step (us)", us(R("mlp.gen.step")), us(R("mlp.torch.step")),
                   ratio(R("mlp.gen.step"), R("mlp.torch.step"))],
                  ["step / forward", ratio(R("mlp.gen.step"), R("mlp.gen.fwd")),
-                  ratio(R("mlp.torch.step"), R("mlp.torch.fwd")), ""]]))
+                  ratio(R("mlp.torch.step"), R("mlp.torch.fwd")), ""]] +
+                ([] if blas_skip else
+                 [["forward, --blas (us)", us(blas_results.get("mlp.gen.fwd")), us(R("mlp.torch.fwd")),
+                   ratio(blas_results.get("mlp.gen.fwd"), R("mlp.torch.fwd"))],
+                  ["training step, --blas (us)", us(blas_results.get("mlp.gen.step")), us(R("mlp.torch.step")),
+                   ratio(blas_results.get("mlp.gen.step"), R("mlp.torch.step"))]])))
+    print("   morch/torch: time ratio, below 1 = morch faster; --blas rows: the MLP generated with --blas, CBLAS on one thread")
+    if blas_skip:
+        print("   --blas rows: not run: %s" % blas_skip)
 
     print("\n3. elementwise z = (x + y) * (x - y) + 0.5 * x * y, x, y of %d floats" % STREAM_N)
     print("   GB/s counts bytes read + written: 12 per element for the triad and z, 8 for sum(z)")
@@ -263,6 +366,59 @@ def main():
     print("   [64, 16]; with its gradient); morchgen best of 3, then one %s -O2 -c on its output" % args.cc)
     print(table(["ops", "IR nodes", "morchgen (s)", "ms/op", "C lines", "cc -O2 (s, wall)", "cpu ms/op", "total (s)"],
                 compile_rows))
+
+    print("\n5. matmul c = op(a) @ op(b), square [n, n], bench/products.morch: morch G_forward against")
+    print("   cblas_sgemm / cblas_dgemm, one thread; GFLOP/s = 2 n^3 / time, higher is better;")
+    print("   morch/cblas = morch's GFLOP/s over cblas's (1 = BLAS speed, higher is better)")
+    mm_rows = []
+    for form, n, expr, dtype in MM_FORMS:
+        g, b = R("mm.gen." + form), R("mm.blas." + form)
+        if failed("mm.%s.sampled" % form, "mm.%s.vs_blas" % form):
+            mm_rows.append([expr, n, dtype, "wrong", us(b), "wrong", num(gflops(n, b), "%.1f"), "-"])
+            continue
+        mm_rows.append([expr, n, dtype, us(g), us(b), num(gflops(n, g), "%.1f"), num(gflops(n, b), "%.1f"),
+                        ratio(b, g)])
+    print(table(["product", "n", "type", "morch (us)", "cblas (us)", "morch GFLOP/s", "cblas GFLOP/s",
+                 "morch/cblas"], mm_rows))
+    if "skip" in mm_info:
+        print("   cblas: not run: %s" % mm_info["skip"])
+    elif "mm.blas_lib" in mm_info:
+        print("   cblas: %s" % mm_info["mm.blas_lib"])
+
+    print("\n6. vector functions y = f(x) over %d floats, bench/vecfuncs.morch: morch G_forward against a" % VEC_N)
+    print("   libm loop with the same flags; elements/ns higher is better; morch/libm = morch's")
+    print("   elements/ns over libm's (above 1: morch faster); ulp = largest difference from libm, in")
+    print("   float ulps of libm's value")
+    vec_rows = []
+    for fn, rng, libm in VEC_FUNCS:
+        g, l = R("vec.gen." + fn), R("vec.libm." + fn)
+        if failed("vec." + fn):
+            g = None
+        vec_rows.append([fn, rng, libm, us(g), us(l), num(VEC_N / (g * 1e3) if g else None, "%.3f"),
+                         num(VEC_N / (l * 1e3) if l else None, "%.3f"), ratio(l, g),
+                         info.get("vec.%s.ulp" % fn, "-")])
+    print(table(["f", "x in", "libm loop", "morch (us)", "libm (us)", "morch el/ns", "libm el/ns",
+                 "morch/libm", "ulp"], vec_rows))
+
+    counts = thread_counts()
+    print("\n7. --openmp scaling on %d cores: the graph generated with --openmp, built with %s, run with" % (
+        os.cpu_count() or 1, args.openmp_cflags))
+    print("   OMP_NUM_THREADS = T; serial = the build without --openmp (sections 2, 3, 5);")
+    print("   speedup = serial time / time with T threads, higher is better")
+    if omp_skip:
+        print("   not run: %s" % omp_skip)
+    else:
+        omp_rows = []
+        for _, key, label in OMP_ROWS:
+            cells = [label, us(R(key))]
+            for t in counts:  # a thread count whose result differs from the serial one's
+                if failed(*[k for k in checks if k.startswith("omp%d.%s" % (t, key.split(".")[0]))]):
+                    omp_results.pop((key, t), None)
+            cells += [us(omp_results.get((key, t))) for t in counts]
+            cells += [ratio(R(key), omp_results.get((key, t))) for t in counts]
+            omp_rows.append(cells)
+        print(table(["graph", "serial (us)"] + ["T=%d (us)" % t for t in counts] +
+                    ["speedup T=%d" % t for t in counts], omp_rows))
     return status
 
 

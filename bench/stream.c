@@ -66,8 +66,9 @@ static void run_gen_sum(void *p)
 	bench_sink = s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	bench_select(argc, argv);
 	size_t bytes = sizeof(float) * (size_t)CHAIN_N;
 	size_t wsb = chain_workspace_bytes() > chainsum_workspace_bytes() ? chain_workspace_bytes()
 	                                                                   : chainsum_workspace_bytes();
@@ -84,10 +85,21 @@ int main(void)
 	printf("INFO stream.n %d\n", CHAIN_N);
 	printf("INFO stream.ws_bytes %zu\n", wsb);
 
-	bench_result("stream.triad", bench_time(run_triad, &k));
-	bench_result("stream.gen.chain", bench_time(run_gen_chain, &k));
-	bench_result("stream.hand.chain", bench_time(run_hand_chain, &k));
-	bench_result("stream.gen.sum", bench_time(run_gen_sum, &k));
-	bench_result("stream.hand.sum", bench_time(run_hand_sum, &k));
+	/* A checksum of z, which bench/run.py compares across the serial and --openmp builds. */
+	chain_forward(k.x, k.y, k.z, k.ws);
+	double zsum = 0;
+	for (long i = 0; i < CHAIN_N; i++)
+		zsum += k.z[i];
+	printf("INFO stream.z_sum %.17g\n", zsum);
+	if (bench_want("stream.triad"))
+		bench_result("stream.triad", bench_time(run_triad, &k));
+	if (bench_want("stream.gen.chain"))
+		bench_result("stream.gen.chain", bench_time(run_gen_chain, &k));
+	if (bench_want("stream.hand.chain"))
+		bench_result("stream.hand.chain", bench_time(run_hand_chain, &k));
+	if (bench_want("stream.gen.sum"))
+		bench_result("stream.gen.sum", bench_time(run_gen_sum, &k));
+	if (bench_want("stream.hand.sum"))
+		bench_result("stream.hand.sum", bench_time(run_hand_sum, &k));
 	return 0;
 }

@@ -6,12 +6,15 @@
  * several loops is what gets compared.
  * bench_result prints one line for the orchestrator (bench/run.py):
  *     RESULT <key> <microseconds per call>
+ * bench_want(key): a driver given keys on its command line times only those (bench/run.py runs
+ * the --openmp builds that way, one key per thread count); with none it times everything.
  */
 #ifndef BENCH_TIMER_H
 #define BENCH_TIMER_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define BENCH_LOOP_S 0.2
@@ -91,6 +94,24 @@ static void bench_fill(float *x, size_t n, float lo, float hi, unsigned seed)
 		s = s * 1664525u + 1013904223u;
 		x[i] = lo + (hi - lo) * (float)(s >> 8) / 16777216.0f;
 	}
+}
+
+static int bench_argc;
+static char **bench_argv;
+
+static inline void bench_select(int argc, char **argv)
+{
+	bench_argc = argc, bench_argv = argv;
+}
+
+static inline int bench_want(const char *key)
+{
+	if (bench_argc < 2)
+		return 1;
+	for (int i = 1; i < bench_argc; i++)
+		if (strcmp(bench_argv[i], key) == 0)
+			return 1;
+	return 0;
 }
 
 /* A sink the compiler cannot see through, so results are never dead code. */
