@@ -33,9 +33,10 @@ MM_FORMS = [("n64", 64, "a @ b", "f32"), ("n128", 128, "a @ b", "f32"), ("n256",
 VEC_FUNCS = [("exp", "[-80, 80)", "expf(x)"), ("log", "[0.001, 1000)", "logf(x)"),
              ("tanh", "[-9, 9)", "tanhf(x)"), ("sigmoid", "[-20, 20)", "1 / (1 + expf(-x))")]
 # The --openmp rows: the driver, the key it times, the serial build's key, the row's label.
-OMP_ROWS = [("matmul-omp", "mm.gen.n512", "matmul c = a @ b, n = 512 f32"),
-            ("mlp-omp", "mlp.gen.step", "MLP training step (batch 64)"),
-            ("stream-omp", "stream.gen.chain", "elementwise chain z, 16M floats")]
+# The checks of the serial build's row come last.
+OMP_ROWS = [("matmul-omp", "mm.gen.n512", "matmul c = a @ b, n = 512 f32", ["mm.n512.sampled", "mm.n512.vs_blas"]),
+            ("mlp-omp", "mlp.gen.step", "MLP training step (batch 64)", ["mlp.loss_finite"]),
+            ("stream-omp", "stream.gen.chain", "elementwise chain z, 16M floats", [])]
 TOL = 1e-3  # the largest relative difference a CHECK line may show
 
 
@@ -236,7 +237,10 @@ def main():
     no_cblas = "no CBLAS: configure found none and CBLAS_LIBS is empty (make bench CBLAS_LIBS=-lopenblas)"
     blas_results, blas_info, blas_skip = {}, {}, None
     if os.path.exists(os.path.join(bdir, "mlp-blas")):
-        status |= run_driver([os.path.join(bdir, "mlp-blas")], blas_results, blas_info, {}, bench_env())
+        blas_checks = {}
+        status |= run_driver([os.path.join(bdir, "mlp-blas")], blas_results, blas_info, blas_checks, bench_env())
+        for k, v in blas_checks.items():
+            checks[k.replace("mlp.", "mlp.blas.", 1)] = v
         checks["mlp.blas.loss0"] = rel_diff(blas_info.get("mlp.loss0"), info.get("mlp.loss0"))
     else:
         blas_skip = no_cblas if not args.cblas_libs else "bench/mlp-blas was not built"
@@ -253,7 +257,7 @@ def main():
         omp_skip = "%s cannot build an OpenMP program with %s (make bench BENCH_OPENMP_CFLAGS=...)" % (
             args.cc, args.openmp_cflags)
     else:
-        for prog, key, _ in OMP_ROWS:
+        for prog, key, _, _ in OMP_ROWS:
             exe = os.path.join(bdir, prog)
             if not os.path.exists(exe):
                 continue
@@ -302,6 +306,13 @@ def main():
         """Whether a check of a row failed: its time is then shown as 'wrong', not as a number."""
         return any(k in checks and not checks[k] <= TOL for k in keys)
 
+    def blas_ok(key):
+        """A time of the --blas MLP, or None when its loss differs from the serial build's."""
+        return None if failed("mlp.blas.loss0", "mlp.blas.loss_finite") else blas_results.get(key)
+
+    def blas_us(key):
+        return "wrong" if blas_ok(key) is None and key in blas_results else us(blas_ok(key))
+
     print("\n1. seed graph t = sum(1 / (1 + exp(-a)) @ b), a, b [n, n] f32")
     print("\n  forward (us)")
     print(table(["n", "morch", "hand C", "torch", "morch/hand", "morch/torch"],
@@ -332,10 +343,10 @@ def main():
                  ["step / forward", ratio(R("mlp.gen.step"), R("mlp.gen.fwd")),
                   ratio(R("mlp.torch.step"), R("mlp.torch.fwd")), ""]] +
                 ([] if blas_skip else
-                 [["forward, --blas (us)", us(blas_results.get("mlp.gen.fwd")), us(R("mlp.torch.fwd")),
-                   ratio(blas_results.get("mlp.gen.fwd"), R("mlp.torch.fwd"))],
-                  ["training step, --blas (us)", us(blas_results.get("mlp.gen.step")), us(R("mlp.torch.step")),
-                   ratio(blas_results.get("mlp.gen.step"), R("mlp.torch.step"))]])))
+                 [["forward, --blas (us)", blas_us("mlp.gen.fwd"), us(R("mlp.torch.fwd")),
+                   ratio(blas_ok("mlp.gen.fwd"), R("mlp.torch.fwd"))],
+                  ["training step, --blas (us)", blas_us("mlp.gen.step"), us(R("mlp.torch.step")),
+                   ratio(blas_ok("mlp.gen.step"), R("mlp.torch.step"))]])))
     print("   morch/torch: time ratio, below 1 = morch faster; --blas rows: the MLP generated with --blas, CBLAS on one thread")
     if blas_skip:
         print("   --blas rows: not run: %s" % blas_skip)
@@ -392,10 +403,10 @@ def main():
     vec_rows = []
     for fn, rng, libm in VEC_FUNCS:
         g, l = R("vec.gen." + fn), R("vec.libm." + fn)
-        if failed("vec." + fn):
-            g = None
-        vec_rows.append([fn, rng, libm, us(g), us(l), num(VEC_N / (g * 1e3) if g else None, "%.3f"),
-                         num(VEC_N / (l * 1e3) if l else None, "%.3f"), ratio(l, g),
+        bad = failed("vec." + fn)
+        vec_rows.append([fn, rng, libm, "wrong" if bad else us(g), us(l),
+                         "wrong" if bad else num(VEC_N / (g * 1e3) if g else None, "%.3f"),
+                         num(VEC_N / (l * 1e3) if l else None, "%.3f"), "-" if bad else ratio(l, g),
                          info.get("vec.%s.ulp" % fn, "-")])
     print(table(["f", "x in", "libm loop", "morch (us)", "libm (us)", "morch el/ns", "libm el/ns",
                  "morch/libm", "ulp"], vec_rows))
@@ -409,13 +420,14 @@ def main():
         print("   not run: %s" % omp_skip)
     else:
         omp_rows = []
-        for _, key, label in OMP_ROWS:
-            cells = [label, us(R(key))]
+        for _, key, label, serial_checks in OMP_ROWS:
+            cells = [label, "wrong" if failed(*serial_checks) else us(R(key))]
             for t in counts:  # a thread count whose result differs from the serial one's
                 if failed(*[k for k in checks if k.startswith("omp%d.%s" % (t, key.split(".")[0]))]):
                     omp_results.pop((key, t), None)
             cells += [us(omp_results.get((key, t))) for t in counts]
-            cells += [ratio(R(key), omp_results.get((key, t))) for t in counts]
+            cells += ["-" if failed(*serial_checks) else ratio(R(key), omp_results.get((key, t)))
+                      for t in counts]
             omp_rows.append(cells)
         print(table(["graph", "serial (us)"] + ["T=%d (us)" % t for t in counts] +
                     ["speedup T=%d" % t for t in counts], omp_rows))
