@@ -32,8 +32,8 @@ MM_FORMS = [("n64", 64, "a @ b", "f32"), ("n128", 128, "a @ b", "f32"), ("n256",
 # bench/vecfn.c: function, input range, the libm loop
 VEC_FUNCS = [("exp", "[-80, 80)", "expf(x)"), ("log", "[0.001, 1000)", "logf(x)"),
              ("tanh", "[-9, 9)", "tanhf(x)"), ("sigmoid", "[-20, 20)", "1 / (1 + expf(-x))")]
-# The --openmp rows: the driver, the key it times, the serial build's key, the row's label.
-# The checks of the serial build's row come last.
+# The --openmp rows: the driver, the key it times (the serial build's key too), the row's label,
+# and the checks of the serial build's row.
 OMP_ROWS = [("matmul-omp", "mm.gen.n512", "matmul c = a @ b, n = 512 f32", ["mm.n512.sampled", "mm.n512.vs_blas"]),
             ("mlp-omp", "mlp.gen.step", "MLP training step (batch 64)", ["mlp.loss_finite"]),
             ("stream-omp", "stream.gen.chain", "elementwise chain z, 16M floats", [])]
