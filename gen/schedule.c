@@ -494,7 +494,7 @@ MatmulPath matmul_path(const Graph *g, int id, Dim *pack)
 	int64_t nr = g->real == T_F64 ? MM_NR_MAX_F64 : MM_NR_MAX_F32;
 	int64_t m = min_or_cap(&d[0], MM_MC), n = min_or_cap(&d[1], MM_NC);
 	int64_t k = min_or_cap(&d[2], MM_KC);
-	*pack = dim_int(k * ((n + nr - 1) / nr * nr) + (m + MM_MR - 1) / MM_MR * MM_MR * k);
+	*pack = dim_int(k * ((n + nr - 1) / nr * nr) + (m + MM_MR_LCM - 1) / MM_MR_LCM * MM_MR_LCM * k);
 	return fixed ? MM_PACKED : MM_EITHER;
 }
 

@@ -87,10 +87,10 @@ int view_base(const Graph *g, int id);
  * the scratch's size, planned with the workspace, depends on it. */
 typedef enum MatmulPath { MM_LOOPS, MM_PACKED, MM_EITHER } MatmulPath;
 enum {
-	MM_MR = 6,       /* rows of the micro-kernel's tile of C */
+	MM_MR_LCM = 12,  /* a multiple of the micro-kernel's rows, 6 or 4 (by the target) */
 	MM_NR_MAX_F32 = 32, MM_NR_MAX_F64 = 16, /* its columns: two vectors, at most 512-bit ones */
 	MM_KC = 256,     /* depth of a packed block */
-	MM_MC = 120,     /* rows of a packed block of A (a multiple of MM_MR) */
+	MM_MC = 120,     /* rows of a packed block of A (a multiple of MM_MR_LCM) */
 	MM_NC = 2048,    /* columns of a packed block of B (a multiple of every NR) */
 	MM_SMALL = 32768 /* M * N * K below this (or a size below 4): plain loops */
 };
