@@ -33,7 +33,8 @@ static void L(product)(Size s, Variant v)
 	int64_t nc = (v.abatch || v.bbatch ? s.B : 1) * s.M * s.N;
 	double *a = random_values(na), *b = random_values(nb), *bias = random_values(s.N);
 	T *ta = L(to_t)(a, na), *tb = L(to_t)(b, nb), *tbias = L(to_t)(bias, s.N);
-	T *tc = xalloc(sizeof *tc * (size_t)nc);
+	T *tc = xalloc(sizeof *tc * (size_t)nc), *tw = xalloc(sizeof *tw * (size_t)nc);
+	memset(tw, 0, sizeof *tw * (size_t)nc); /* mm_tn's w: only a shape */
 	for (int64_t i = 0; i < na; i++)
 		a[i] = (double)ta[i];
 	for (int64_t i = 0; i < nb; i++)
@@ -43,8 +44,10 @@ static void L(product)(Size s, Variant v)
 	int64_t B = s.B, M = s.M, K = s.K, N = s.N;
 	switch (v.graph) {
 	case NN: RUN(mm_nn, (M, K, N), M, K, N, ta, tb, tc); break;
-	case TN: RUN(mm_tn, (K, M, N), K, M, N, ta, tb, tc); break;
-	case NT: RUN(mm_nt, (M, K, N), M, K, N, ta, tb, tc); break;
+	case TN: RUN(mm_tn, (K, M, N), K, M, N, ta, tb, tw, tc); break;
+	case NT: RUN(mm_nt, (M, K, N), M, K, N, ta, tb, tw, tc); break;
+	case BTN: RUN(mm_btn, (B, K, M, N), B, K, M, N, ta, tb, tw, tc); break;
+	case BNT: RUN(mm_bnt, (B, M, K, N), B, M, K, N, ta, tb, tw, tc); break;
 	case TT: RUN(mm_tt, (K, M, N), K, M, N, ta, tb, tc); break;
 	case BB: RUN(mm_bb, (B, M, K, N), B, M, K, N, ta, tb, tc); break;
 	case B2: RUN(mm_b2, (B, M, K, N), B, M, K, N, ta, tb, tc); break;
@@ -57,7 +60,7 @@ static void L(product)(Size s, Variant v)
 	hash_bytes(tc, sizeof *tc * (size_t)nc);
 	double *c = L(from_t)(tc, nc);
 	compare_product(a, b, bias, c, s, v, EPS_OF(T), TNAME);
-	free(a), free(b), free(bias), free(ta), free(tb), free(tbias), free(tc), free(c);
+	free(a), free(b), free(bias), free(ta), free(tb), free(tbias), free(tc), free(tw), free(c);
 }
 
 /* y = sum(tanh(a @ w)): the gradients against the same formulas in naive loops, and against a

@@ -93,7 +93,7 @@ typedef struct Size {
 	int64_t B, M, K, N;
 } Size;
 
-typedef enum Graph { NN, TN, NT, TT, BB, B2, TWO_B, BTT, EPI, FIXED, SMALL } Graph;
+typedef enum Graph { NN, TN, NT, TT, BTN, BNT, BB, B2, TWO_B, BTT, EPI, FIXED, SMALL } Graph;
 typedef struct Variant {
 	Graph graph;
 	const char *name;
@@ -102,9 +102,11 @@ typedef struct Variant {
 
 static const Variant variants[] = {
 	{ NN, "a @ b", 0, 0, 0, 0, 0 },
-	{ TN, "transpose(a) @ b", 1, 0, 0, 0, 0 },
-	{ NT, "a @ transpose(b)", 0, 1, 0, 0, 0 },
+	{ TN, "a read transposed @ b", 1, 0, 0, 0, 0 },
+	{ NT, "a @ b read transposed", 0, 1, 0, 0, 0 },
 	{ TT, "transpose(a) @ transpose(b)", 1, 1, 0, 0, 0 },
+	{ BTN, "a[B] read transposed @ b[B]", 1, 0, 1, 1, 0 },
+	{ BNT, "a[B] @ b read transposed", 0, 1, 1, 0, 0 },
 	{ BB, "a[B] @ b[B]", 0, 0, 1, 1, 0 },
 	{ B2, "a[B] @ b", 0, 0, 1, 0, 0 },
 	{ TWO_B, "a @ b[B]", 0, 0, 0, 1, 0 },
