@@ -1,4 +1,4 @@
-/* emit_kernels.c: the kernels that are not plain loops (but matmul, emit_matmul.c): softmax,
+/* emit_kernels.c: the kernels that are neither plain loops nor matmuls (emit_matmul.c): softmax,
  * log_softmax and logsumexp along an axis, transpose, and cross-entropy. Each reads and writes
  * buffers through kread()/kwrite(), which also collect the kernel's parameters. */
 #include <string.h>

@@ -10,7 +10,8 @@
 
 /* ---- the support code, once per file and element type ---- */
 
-/* @T is the element type, @s its suffix (f, d), @R the widest NR for the type; "@" lines are
+/* @T is the element type, @s its suffix (f, d), @R the widest NR for the type, @U what marks
+ * morch_gemm maybe unused (with --blas, every call may have become a CBLAS one); "@" lines are
  * only written with --openmp. */
 static const char *const gemm_text[] = {
 	"",
@@ -120,7 +121,7 @@ static const char *const gemm_text[] = {
 	"",
 	"/* C (M x N, dense) = A B. Each element of C is summed in the same order whatever the",
 	" * number of threads: they split the tiles of a block, never a sum. */",
-	"static MORCH_NOINLINE void morch_gemm_@s(int64_t M, int64_t N, int64_t K,",
+	"static @UMORCH_NOINLINE void morch_gemm_@s(int64_t M, int64_t N, int64_t K,",
 	"                                        const @T *a, int64_t ars, int64_t acs,",
 	"                                        const @T *b, int64_t brs, int64_t bcs,",
 	"                                        @T *restrict c, @T *restrict pack)",
@@ -149,8 +150,11 @@ static const char *const gemm_text[] = {
 	NULL
 };
 
-static void emit_blocking(FILE *f, bool openmp)
+static void emit_blocking(FILE *f, bool openmp, bool blas)
 {
+	if (blas)
+		fprintf(f, "\n#if defined(__GNUC__)\n#define MORCH_MAYBE_UNUSED __attribute__((unused))\n"
+		           "#else\n#define MORCH_MAYBE_UNUSED\n#endif\n");
 	fprintf(f, "\n/* Blocking of the packed matrix product (sized for the workspace by morchgen). */\n");
 	fprintf(f, "#if defined(__AVX__)\n#define MORCH_MR 6\n#else /* 16 registers, no FMA */\n"
 	           "#define MORCH_MR 4\n#endif\n");
@@ -164,7 +168,7 @@ static void emit_blocking(FILE *f, bool openmp)
 	           "#else\n#define MORCH_OMP_FOR(cond)\n#endif\n");
 }
 
-static void emit_gemm(FILE *f, DType t, bool openmp)
+static void emit_gemm(FILE *f, DType t, bool openmp, bool blas)
 {
 	const char *T = t == T_F64 ? "double" : "float", *s = t == T_F64 ? "d" : "f";
 	const char *fn = t == T_F64 ? "" : "f";
@@ -190,6 +194,8 @@ static void emit_gemm(FILE *f, DType t, bool openmp)
 				fputs(fn, f);
 			else if (*c == 'R')
 				fprintf(f, "%d", R);
+			else if (*c == 'U')
+				fputs(blas ? "MORCH_MAYBE_UNUSED " : "", f);
 			else
 				unreachable("a bad gemm_text escape");
 		}
@@ -214,9 +220,9 @@ void emit_matmul_support(FILE *f, const EmitOptions *opt, Schedule *const *s, in
 	if (!graph_packs(s, n) || written[t == T_F64])
 		return;
 	if (!written[0] && !written[1])
-		emit_blocking(f, opt->openmp);
+		emit_blocking(f, opt->openmp, opt->blas);
 	written[t == T_F64] = true;
-	emit_gemm(f, t, opt->openmp);
+	emit_gemm(f, t, opt->openmp, opt->blas);
 }
 
 /* ---- the loops of small products ---- */
