@@ -60,12 +60,14 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 	fprintf(f, "/* Kernels of big graphs stay out of line: compile time then grows linearly. */\n"
 	           "#if defined(__GNUC__)\n#define MORCH_NOINLINE __attribute__((noinline))\n"
 	           "#else\n#define MORCH_NOINLINE\n#endif\n");
+	bool gemm_written[2] = { false, false };
 	for (int i = 0; i < m->ngraphs; i++) {
 		const Graph *g = m->graph[i];
 		Emit e;
 		emit_setup(&e, f, g, opt, names);
 		Schedule *s[2];
 		int n = schedules(g, opt, s);
+		emit_matmul_support(f, opt, s, n, g->real, gemm_written);
 		fprintf(f, "\n/* ---- graph %s (%s), line %d ---- */\n\n", g->name, e.T, g->loc.first_line);
 		emit_workspace_bytes(&e, s, n);
 		for (int k = 0; k < n; k++)

@@ -4,7 +4,8 @@
  *   emit_c.c       the .c and .h files, graph by graph
  *   emit_func.c    G_forward, G_grad, G_workspace_bytes: kernel calls and the workspace
  *   emit_loop.c    loop kernels: fused elementwise nodes and reductions, matmul epilogues
- *   emit_kernels.c matmul, softmax and friends, transpose, cross-entropy, copies
+ *   emit_matmul.c  matmul: loops for small products, packed and blocked for large ones
+ *   emit_kernels.c softmax and friends, transpose, cross-entropy, copies
  *   emit_blas.c    matmuls as CBLAS calls (--blas)
  *   emit_reflect.c the --reflect descriptors
  *   emit_names.c   C names for everything a user named, and for buffers
@@ -107,10 +108,16 @@ void emit_epilogue(Emit *e, const Kernel *k, bool row_only);
 /* emit_kernels.c */
 const char *kread(Emit *e, int node);  /* the name of the buffer a kernel reads */
 const char *kwrite(Emit *e, int node); /* ... or writes */
-void emit_matmul_kernel(Emit *e, const Kernel *k);
 void emit_axis_kernel(Emit *e, const Kernel *k);
 void emit_other_kernel(Emit *e, const Kernel *k);
 void emit_copy_kernel(Emit *e, const Kernel *k);
+
+/* emit_matmul.c */
+void emit_matmul_kernel(Emit *e, const Kernel *k);
+/* Before a graph's functions: the packed product for its element type when a function of the
+ * graph calls it and the file has none yet (written[0] for float, [1] for double). */
+void emit_matmul_support(FILE *f, const EmitOptions *opt, Schedule *const *s, int n, DType t,
+                         bool *written);
 
 /* emit_blas.c: with --blas, writes a large matmul kernel (product and epilogue) as a CBLAS call
  * and returns true; false when the kernel is to be written as C. */

@@ -1,4 +1,4 @@
-/* emit_kernels.c: the kernels that are not plain loops: matmul (with its epilogue), softmax,
+/* emit_kernels.c: the kernels that are neither plain loops nor matmuls (emit_matmul.c): softmax,
  * log_softmax and logsumexp along an axis, transpose, and cross-entropy. Each reads and writes
  * buffers through kread()/kwrite(), which also collect the kernel's parameters. */
 #include <string.h>
@@ -29,84 +29,6 @@ const char *kread(Emit *e, int node)
 const char *kwrite(Emit *e, int node)
 {
 	return kbuf(e, node, true);
-}
-
-/* ---- matmul ---- */
-
-/* Row i0 of C += A(i0, i2) * row i2 of B: the body of both untransposed-B loop orders. */
-static void row_update(Emit *e, const char *aik, const char *B, const char *C, const char *N)
-{
-	line(e, "const %s av = %s;", e->T, aik);
-	line(e, "for (int64_t i1 = 0; i1 < %s; i1++)", N);
-	line(e, "\t%s[i0 * %s + i1] += av * %s[i2 * %s + i1];", C, N, B, N);
-}
-
-void emit_matmul_kernel(Emit *e, const Kernel *k)
-{
-	const Graph *g = e->g;
-	const Node *n = &g->node[k->node[0]];
-	const Node *a = &g->node[n->src[0]], *b = &g->node[n->src[1]];
-	bool ta = n->attr.mm.ta, tb = n->attr.mm.tb;
-	bool epilogue = k->nnodes > 1;
-	const Dim *ad = &a->shape.dim[a->shape.rank - 2], *bd = &b->shape.dim[b->shape.rank - 2];
-	const char *M = dim_c(e, ad[ta ? 1 : 0]), *K = dim_c(e, ad[ta ? 0 : 1]);
-	const char *N = dim_c(e, bd[tb ? 0 : 1]);
-	const char *A = kread(e, n->src[0]), *B = kread(e, n->src[1]), *C = kwrite(e, k->acc);
-	bool batched = n->shape.rank == 3 && !dim_is_one(&n->shape.dim[0]);
-	if (batched) {
-		/* Operands without a batch dim, or with a batch of 1, are shared by every batch. */
-		bool ab = a->shape.rank == 3 && !dim_is_one(&a->shape.dim[0]);
-		bool bb = b->shape.rank == 3 && !dim_is_one(&b->shape.dim[0]);
-		line(e, "for (int64_t i3 = 0; i3 < %s; i3++) {", dim_c(e, n->shape.dim[0]));
-		e->depth++;
-		line(e, "const %s *restrict ma = %s%s;", e->T, A,
-		     ab ? arena_printf(" + i3 * %s * %s", M, K) : "");
-		line(e, "const %s *restrict mb = %s%s;", e->T, B,
-		     bb ? arena_printf(" + i3 * %s * %s", K, N) : "");
-		line(e, "%s *restrict mc = %s + i3 * %s * %s;", e->T, C, M, N);
-		A = "ma", B = "mb", C = "mc";
-	}
-	const char *aik = ta ? arena_printf("%s[i2 * %s + i0]", A, M)
-	                     : arena_printf("%s[i0 * %s + i2]", A, K);
-	if (!tb && !ta) { /* i, k, j: the inner loop runs along rows of B and C */
-		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", M);
-		e->depth++;
-		line(e, "for (int64_t i1 = 0; i1 < %s; i1++)", N);
-		line(e, "\t%s[i0 * %s + i1] = 0;", C, N);
-		line(e, "for (int64_t i2 = 0; i2 < %s; i2++) {", K);
-		e->depth++;
-		row_update(e, aik, B, C, N);
-		close_blocks(e, 1);
-		if (epilogue)
-			emit_epilogue(e, k, true);
-		close_blocks(e, 1);
-	} else if (!tb) { /* A transposed: k, i, j, so A is read along its rows too */
-		line(e, "for (int64_t i0 = 0; i0 < %s; i0++)",
-		     dim_c(e, dim_mul(ad[ta ? 1 : 0], bd[tb ? 0 : 1])));
-		line(e, "\t%s[i0] = 0;", C);
-		line(e, "for (int64_t i2 = 0; i2 < %s; i2++) {", K);
-		e->depth++;
-		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", M);
-		e->depth++;
-		row_update(e, aik, B, C, N);
-		close_blocks(e, 2);
-		if (epilogue)
-			emit_epilogue(e, k, false);
-	} else { /* B transposed: each result is a dot product of rows */
-		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", M);
-		e->depth++;
-		line(e, "for (int64_t i1 = 0; i1 < %s; i1++) {", N);
-		line(e, "\t%s acc = 0;", e->T);
-		line(e, "\tfor (int64_t i2 = 0; i2 < %s; i2++)", K);
-		line(e, "\t\tacc += %s * %s[i1 * %s + i2];", aik, B, K);
-		line(e, "\t%s[i0 * %s + i1] = acc;", C, N);
-		line(e, "}");
-		if (epilogue)
-			emit_epilogue(e, k, true);
-		close_blocks(e, 1);
-	}
-	if (batched)
-		close_blocks(e, 1);
 }
 
 /* ---- along one axis ---- */

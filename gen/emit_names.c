@@ -307,6 +307,8 @@ const char *buf_name(Emit *e, int b)
 	if (B->kind == BUF_VIEW)
 		B = &s->buf[B->base];
 	const Node *n = &e->g->node[B->node];
+	if (B->scratch) /* morch_ names are never the user's */
+		return arena_printf("morch_pack%d", (int)(B - s->buf));
 	switch (B->kind) {
 	case BUF_ARG:
 		return e->nm.arg[n->attr.input.arg];

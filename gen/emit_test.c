@@ -101,13 +101,14 @@ static Graph *reference_graph(const Module *m, const Graph *g)
 
 /* The reference's functions, kept static by static prototypes written before them. */
 static void emit_reference(FILE *f, const Module *m, const Graph *ref, const EmitOptions *opt,
-                           const ModuleNames *names, const char *info)
+                           const ModuleNames *names, const char *info, bool *gemm_written)
 {
 	Emit e;
 	emit_setup(&e, f, ref, opt, names);
 	bool optimize = opt->opt_level > 0;
 	Schedule *s = schedule_function(ref, FN_FORWARD, optimize);
 	plan_memory(s, optimize);
+	emit_matmul_support(f, opt, &s, 1, ref->real, gemm_written);
 	Param sz[MAX_SYMS + 1];
 	int nsz = params(&e, FN_FORWARD, true, sz);
 	Param *pf = arena_alloc(sizeof *pf * (size_t)(ref->nsyms + ref->nargs + 4));
@@ -127,14 +128,14 @@ enum { DOM_ANY, DOM_NONZERO, DOM_POSITIVE, DOM_LABELS };
 static const char *const kind_name[] = { "MORCH_SC_ANY", "MORCH_SC_NONZERO", "MORCH_SC_POSITIVE", "MORCH_SC_LABELS" };
 
 static void emit_graph(FILE *f, const Module *m, const Graph *g, const EmitOptions *opt,
-                       const ModuleNames *names)
+                       const ModuleNames *names, bool *gemm_written)
 {
 	const char *info = reflect_unused_prefix(m, arena_printf("%s_selfcheck", g->name));
 	const char *ref_info = "NULL";
 	if (g->has_grad) {
 		Graph *ref = reference_graph(m, g);
 		ref_info = arena_printf("%s_selfcheck", ref->name);
-		emit_reference(f, m, ref, opt, names, ref_info);
+		emit_reference(f, m, ref, opt, names, ref_info, gemm_written);
 		ref_info = arena_printf("&%s", ref_info);
 	}
 	Emit e;
@@ -188,8 +189,9 @@ void emit_test(FILE *f, const Module *m, const EmitOptions *opt)
 	        opt->header);
 	fprintf(f, "#if defined(__GNUC__)\n#define MORCH_NOINLINE __attribute__((noinline))\n"
 	           "#else\n#define MORCH_NOINLINE\n#endif\n");
+	bool gemm_written[2] = { false, false };
 	for (int i = 0; i < m->ngraphs; i++)
-		emit_graph(f, m, m->graph[i], opt, names);
+		emit_graph(f, m, m->graph[i], opt, names, gemm_written);
 	fprintf(f, "\nstatic const morch_sc_graph *const selfcheck_graphs[] = {\n");
 	for (int i = 0; i < m->ngraphs; i++)
 		fprintf(f, "\t&%s_graph,\n",

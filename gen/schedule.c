@@ -48,6 +48,7 @@ static int new_kernel(Schedule *s, KernelKind kind, const Shape *iter)
 		k.iter = *iter;
 	k.acc = -1;
 	k.sink = -1;
+	k.scratch = -1;
 	ARRAY_PUSH(s->k, s->nk, s->capk, k);
 	return s->nk - 1;
 }
@@ -457,6 +458,46 @@ static void find_stored(Schedule *s, bool *stored, int *owner)
 	}
 }
 
+/* The sizes of a matmul node: rows M and columns N of the product, depth K. */
+static void matmul_dims(const Graph *g, int id, Dim *M, Dim *N, Dim *K)
+{
+	const Node *n = &g->node[id];
+	const Node *a = &g->node[n->src[0]], *b = &g->node[n->src[1]];
+	const Dim *ad = &a->shape.dim[a->shape.rank - 2], *bd = &b->shape.dim[b->shape.rank - 2];
+	*M = ad[n->attr.mm.ta ? 1 : 0];
+	*K = ad[n->attr.mm.ta ? 0 : 1];
+	*N = bd[n->attr.mm.tb ? 0 : 1];
+}
+
+static int64_t min_or_cap(const Dim *d, int64_t cap)
+{
+	return dim_is_const(d) && d->coef < cap ? d->coef : cap;
+}
+
+MatmulPath matmul_path(const Graph *g, int id, Dim *pack)
+{
+	Dim d[3];
+	matmul_dims(g, id, &d[0], &d[1], &d[2]);
+	*pack = dim_int(0);
+	bool fixed = true;
+	double product = 1;
+	for (int i = 0; i < 3; i++) {
+		if (dim_is_const(&d[i]) && d[i].coef < 4)
+			return MM_LOOPS;
+		fixed &= dim_is_const(&d[i]);
+		product *= (double)d[i].coef;
+	}
+	if (fixed && product < MM_SMALL)
+		return MM_LOOPS;
+	/* a KC x NC block of B in panels of NR columns, and an MC x KC block of A in panels of MR
+	 * rows, both zero-padded: as the emitted morch_gemm lays them out */
+	int64_t nr = g->real == T_F64 ? MM_NR_MAX_F64 : MM_NR_MAX_F32;
+	int64_t m = min_or_cap(&d[0], MM_MC), n = min_or_cap(&d[1], MM_NC);
+	int64_t k = min_or_cap(&d[2], MM_KC);
+	*pack = dim_int(k * ((n + nr - 1) / nr * nr) + (m + MM_MR_LCM - 1) / MM_MR_LCM * MM_MR_LCM * k);
+	return fixed ? MM_PACKED : MM_EITHER;
+}
+
 static void make_buffers(Schedule *s)
 {
 	const Graph *g = s->g;
@@ -502,6 +543,18 @@ static void make_buffers(Schedule *s)
 				add_buffer(s, nd->shape.rank == 0 ? BUF_LOCAL : BUF_WORKSPACE, i);
 			}
 		}
+	}
+	/* A matmul that may pack its operands gets a scratch buffer, live only in its kernel. */
+	for (int k = 0; k < s->nk; k++) {
+		Dim pack;
+		if (s->k[k].kind != KER_MATMUL || matmul_path(g, s->k[k].node[0], &pack) == MM_LOOPS)
+			continue;
+		int m = s->k[k].node[0], own = s->buf_of[m];
+		int b = add_buffer(s, BUF_WORKSPACE, m);
+		s->buf_of[m] = own; /* the node's value stays where it was */
+		s->buf[b].size = pack;
+		s->buf[b].scratch = true;
+		s->k[k].scratch = b;
 	}
 	/* Every other sink gets a copy from where its value is. */
 	for (int i = 0; i < s->nsinks; i++) {

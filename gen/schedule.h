@@ -27,6 +27,7 @@ typedef struct Kernel {
 	int nnodes, capnodes;
 	int acc;     /* KER_MATMUL: the node whose buffer the product is accumulated in */
 	int sink;    /* KER_COPY: index into Schedule.sink */
+	int scratch; /* KER_MATMUL: the workspace buffer its packed panels use, or -1 */
 } Kernel;
 
 typedef enum BufKind {
@@ -45,6 +46,7 @@ typedef struct Buffer {
 	int slot;        /* BUF_WORKSPACE: index into Schedule.slot */
 	int base;        /* BUF_VIEW: the buffer it aliases (never itself a view) */
 	int sink;        /* BUF_OUTPUT: index into Schedule.sink */
+	bool scratch;    /* BUF_WORKSPACE: a kernel's own scratch (Kernel.scratch), not node's value */
 } Buffer;
 
 /* Workspace buffers whose live ranges do not overlap share a slot. */
@@ -78,6 +80,23 @@ typedef struct Schedule {
 Schedule *schedule_function(const Graph *g, FnKind kind, bool fuse);
 bool node_computes(const Node *n);  /* not an input, constant or view */
 int view_base(const Graph *g, int id);
+
+/* How a matmul is written (emit_matmul.c): small products as plain loops, large ones with
+ * their operands packed into panels of a scratch buffer, GotoBLAS-style blocked; with size
+ * names not known until run time, both, chosen by the sizes. The blocking is fixed here because
+ * the scratch's size, planned with the workspace, depends on it. */
+typedef enum MatmulPath { MM_LOOPS, MM_PACKED, MM_EITHER } MatmulPath;
+enum {
+	MM_MR_LCM = 12,  /* a multiple of the micro-kernel's rows, 6 or 4 (by the target) */
+	MM_NR_MAX_F32 = 32, MM_NR_MAX_F64 = 16, /* its columns: two vectors, at most 512-bit ones */
+	MM_KC = 256,     /* depth of a packed block */
+	MM_MC = 120,     /* rows of a packed block of A (a multiple of MM_MR_LCM) */
+	MM_NC = 2048,    /* columns of a packed block of B (a multiple of every NR) */
+	MM_SMALL = 32768 /* M * N * K below this (or a size below 4): plain loops */
+};
+/* The path of matmul node `id` of g; *pack is then the scratch's size in elements (an upper
+ * bound over all sizes when some are names), 0 for MM_LOOPS. */
+MatmulPath matmul_path(const Graph *g, int id, Dim *pack);
 
 /* plan.c: live ranges and slots. share = false gives every buffer a slot of its own. */
 void plan_memory(Schedule *s, bool share);
