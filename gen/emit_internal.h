@@ -33,6 +33,7 @@ bool nameset_add(NameSet *set, const char *s); /* false when s was there */
  * and the graph names, whose --reflect statics start G_info. */
 typedef struct ModuleNames {
 	NameSet reserved, graphs;
+	bool blas; /* --blas: cblas.h's names are reserved too */
 } ModuleNames;
 
 /* C names for one graph, shared by its header and all its functions. */

@@ -30,7 +30,8 @@ mkdir "$tmp/plain" "$tmp/blas"
 "$MORCHGEN" $MORCHGEN_FLAGS --reflect -o "$tmp/plain/g.c" "$here/graphs.morch" || die "morchgen"
 "$MORCHGEN" $MORCHGEN_FLAGS --reflect --blas -o "$tmp/blas/g.c" "$here/graphs.morch" ||
 	die "morchgen --blas"
-grep -q 'cblas' "$tmp/plain/g.c" && fail "CBLAS in the C written without --blas"
+grep -q '^#include <cblas.h>\|^	*cblas_[sd]gemm(' "$tmp/plain/g.c" &&
+	fail "CBLAS in the C written without --blas"
 grep -q '^#include <cblas.h>' "$tmp/blas/g.c" || fail "the --blas C does not include cblas.h"
 # fixed sizes are decided when generating: fixed_big calls CBLAS unconditionally, fixed_small never
 awk '/^static void fixed_big_forward_k/,/^}/' "$tmp/blas/g.c" | grep -q '^	cblas_dgemm(' ||
@@ -97,6 +98,7 @@ b3_shared 1e-10 2,3,4,5 3,70,60,80
 b3_t 1e-10 2,4,3,5 3,60,70,80
 nn_f32 1e-4 3,4,5 70,60,80
 tab_f32 1e-4 4,3,2,5 60,70,3,80
+names 1e-10 3,4,5 70,60,80
 LIST
 # graph order of sizes: as the drive prints them on a mismatch ("no graph ... with N sizes")
 
