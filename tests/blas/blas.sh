@@ -40,8 +40,13 @@ awk '/^static void fixed_small_/,/^}/' "$tmp/blas/g.c" | grep -q 'cblas' &&
 	fail "fixed_small (8^3) calls CBLAS"
 $CC $WARN -I"$tmp/plain" "$top_srcdir/tests/openmp/drive.c" "$tmp/plain/g.c" $rt \
 	-o "$tmp/plain/drive" -pthread -lm || die "cannot build the plain C"
-$CC $WARN $CBLAS_CFLAGS -I"$tmp/blas" "$top_srcdir/tests/openmp/drive.c" "$tmp/blas/g.c" $rt \
-	-o "$tmp/blas/drive" $CBLAS_LIBS -pthread -lm || die "cannot build the --blas C with $CBLAS_LIBS"
+$CC $WARN ${SANITIZER_FLAGS-} $CBLAS_CFLAGS -I"$tmp/blas" "$top_srcdir/tests/openmp/drive.c" \
+	"$tmp/blas/g.c" $rt -o "$tmp/blas/drive" $CBLAS_LIBS -pthread -lm ||
+	die "cannot build the --blas C with $CBLAS_LIBS"
+for level in -O0 "-O3 -march=native"; do
+	$CC -std=c99 -Wall -Wextra -Werror -Wshadow $level $CBLAS_CFLAGS -I"$tmp/blas" \
+		-I"$top_srcdir/runtime" -c "$tmp/blas/g.c" -o "$tmp/level.o" || fail "the --blas C at $level"
+done
 # with the calls counted, where the linker can wrap them
 counting=no
 if $CC $WARN $CBLAS_CFLAGS -I"$tmp/blas" "$top_srcdir/tests/openmp/drive.c" "$tmp/blas/g.c" \

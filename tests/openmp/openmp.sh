@@ -6,7 +6,8 @@
 # iterations are independent, so the bits are the same. Each graph runs at sizes below the
 # threshold and above it; two threads calling G_grad at once on their own buffers must get the
 # serial results too (reentrancy). Every build is warning-free under -std=c99 -Wall -Wextra
-# -Werror, which includes -Wunknown-pragmas. Skipped when $CC has no OpenMP.
+# -Werror, which includes -Wunknown-pragmas, at -O2 (with the sanitizers of ./configure
+# --enable-sanitizers), -O0 and -O3 -march=native. Skipped when $CC has no OpenMP.
 : "${MORCHGEN:?run through make check}" "${CC:?}" "${top_srcdir:?}" "${top_builddir:?}"
 MORCHGEN_FLAGS=${MORCHGEN_FLAGS-}
 here="$top_srcdir/tests/openmp"
@@ -36,7 +37,8 @@ fi
 build() {
 	mkdir -p "$tmp/$1"
 	"$MORCHGEN" $MORCHGEN_FLAGS --reflect $3 -o "$tmp/$1/g.c" "$2" || die "morchgen $3 $2"
-	$CC $WARN $4 -I"$tmp/$1" "$here/drive.c" "$tmp/$1/g.c" $rt -o "$tmp/$1/drive" -pthread -lm ||
+	$CC $WARN $4 ${SANITIZER_FLAGS-} -I"$tmp/$1" "$here/drive.c" "$tmp/$1/g.c" $rt \
+		-o "$tmp/$1/drive" -pthread -lm ||
 		die "cannot build $2 generated with '$3', compiled with '$4'"
 }
 
@@ -46,6 +48,13 @@ check() {
 	build serial "$src" "" ""
 	build omp "$src" --openmp -fopenmp
 	build ompoff "$src" --openmp ""
+	for level in -O0 "-O3 -march=native"; do
+		for omp in -fopenmp ""; do
+			$CC -std=c99 -Wall -Wextra -Werror -Wshadow $level $omp -I"$tmp/omp" \
+				-I"$top_srcdir/runtime" -c "$tmp/omp/g.c" -o "$tmp/level.o" ||
+				fail "$src: the --openmp C at $level $omp"
+		done
+	done
 	grep -q 'MORCH_OMP\|pragma' "$tmp/serial/g.c" && fail "$src: OpenMP in the C written without --openmp"
 	grep -q '^	*MORCH_OMP_FOR(' "$tmp/omp/g.c" || fail "$src: --openmp parallelized no loop"
 	nm "$tmp/omp/drive" | grep -q GOMP_parallel ||
