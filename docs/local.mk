@@ -5,6 +5,7 @@ dist_doc_DATA += \
 	docs/c-api.md \
 	docs/internals.md \
 	docs/benchmarks.md \
+	docs/performance.md \
 	docs/selfcheck.md \
 	docs/reliability.md
 

@@ -55,12 +55,19 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 		unreachable("a header name main.c should have refused");
 	const ModuleNames *names = module_names(m, opt);
 	banner(f, opt->c_name, opt);
-	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
+	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n");
+	bool blas = false;
+	for (int i = 0; i < m->ngraphs; i++)
+		blas |= blas_graph_calls(m->graph[i], opt);
+	if (blas) /* --blas: INT_MAX for the sizes CBLAS takes */
+		fprintf(f, "#include <limits.h>\n\n#include <cblas.h>\n");
+	fputc('\n', f);
 	fprintf(f, "#include \"morchrt.h\"\n#include \"%s\"\n\n", opt->header);
 	fprintf(f, "/* Kernels of big graphs stay out of line: compile time then grows linearly. */\n"
 	           "#if defined(__GNUC__)\n#define MORCH_NOINLINE __attribute__((noinline))\n"
 	           "#else\n#define MORCH_NOINLINE\n#endif\n");
 	bool gemm_written[2] = { false, false };
+	emit_omp_prelude(f, opt);
 	for (int i = 0; i < m->ngraphs; i++) {
 		const Graph *g = m->graph[i];
 		Emit e;

@@ -170,7 +170,9 @@ static void emit_kernel(Emit *e, int k, const char *name, bool noinline, Str *ca
 	capture_begin(e, &cap, 1);
 	switch (K->kind) {
 	case KER_LOOP: emit_loop_kernel(e, K); break;
-	case KER_MATMUL: emit_matmul_kernel(e, K); break;
+	case KER_MATMUL:
+		emit_matmul_kernel(e, K); /* or a CBLAS call with --blas */
+		break;
 	case KER_AXIS: emit_axis_kernel(e, K); break;
 	case KER_OTHER: emit_other_kernel(e, K); break;
 	case KER_COPY: unreachable("copies are not kernels");

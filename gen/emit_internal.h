@@ -7,6 +7,7 @@
  *   emit_matmul.c  matmul: loops for small products, packed and blocked for large ones
  *   emit_kernels.c softmax and friends, transpose, cross-entropy, copies
  *   emit_blas.c    matmuls as CBLAS calls (--blas)
+ *   emit_omp.c     OpenMP pragmas on loops over rows (--openmp)
  *   emit_reflect.c the --reflect descriptors
  *   emit_names.c   C names for everything a user named, and for buffers
  *   emit_lines.c   #line directives (--line-directives)
@@ -33,6 +34,7 @@ bool nameset_add(NameSet *set, const char *s); /* false when s was there */
  * and the graph names, whose --reflect statics start G_info. */
 typedef struct ModuleNames {
 	NameSet reserved, graphs;
+	bool blas; /* --blas: cblas.h's names are reserved too */
 } ModuleNames;
 
 /* C names for one graph, shared by its header and all its functions. */
@@ -119,9 +121,27 @@ void emit_matmul_kernel(Emit *e, const Kernel *k);
 void emit_matmul_support(FILE *f, const EmitOptions *opt, Schedule *const *s, int n, DType t,
                          bool *written);
 
-/* emit_blas.c: with --blas, writes a large matmul kernel (product and epilogue) as a CBLAS call
- * and returns true; false when the kernel is to be written as C. */
+/* emit_blas.c: --blas. The body of a matmul kernel is written as
+ *     if (!emit_blas_matmul(e, k)) {
+ *         ...the product and its epilogue in C...
+ *         emit_blas_matmul_end(e, k);
+ *     }
+ * emit_blas_matmul returns true when it wrote the whole kernel (a CBLAS call and the epilogue).
+ * When it returns false it may have opened a block: for sizes known only at run time it writes
+ * `if (large) { CBLAS call; epilogue } else {`, so the C that follows is the else branch, and
+ * emit_blas_matmul_end closes it (it writes nothing otherwise). blas_graph_calls: whether any
+ * matmul of g may call CBLAS, so the file must include <cblas.h>. */
 bool emit_blas_matmul(Emit *e, const Kernel *k);
+void emit_blas_matmul_end(Emit *e, const Kernel *k);
+bool blas_graph_calls(const Graph *g, const EmitOptions *opt);
+
+/* emit_omp.c: --openmp. The prelude defines MORCH_OMP_FOR (nothing without the option);
+ * emit_omp_for writes MORCH_OMP_FOR(work) before a loop whose iterations are independent, where
+ * work is the number of inner steps the loop runs (nothing when it is a number below
+ * OMP_MIN_WORK, or without the option). */
+enum { OMP_MIN_WORK = 32768 };
+void emit_omp_prelude(FILE *f, const EmitOptions *opt);
+void emit_omp_for(Emit *e, Dim work);
 
 /* emit_func.c */
 const char *fn_name(const Graph *g, FnKind k);

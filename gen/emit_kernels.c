@@ -71,6 +71,8 @@ void emit_axis_kernel(Emit *e, const Kernel *k)
 	bool ho = !dim_is_one(&outer), hi = !dim_is_one(&inner);
 	const char *xi = arena_printf("%s[%s]", kread(e, x), axis_index(e, ho, len, inner, hi, true));
 	int loops = 0;
+	if (ho || hi) /* rows (or columns) are independent */
+		emit_omp_for(e, shape_count(&e->g->node[x].shape));
 	if (ho) {
 		line(e, "for (int64_t i0 = 0; i0 < %s; i0++) {", dim_c(e, outer));
 		e->depth++, loops++;
@@ -119,6 +121,7 @@ static void emit_transpose(Emit *e, int id)
 	const char *x = kread(e, n->src[0]), *y = kwrite(e, id);
 	bool hb = !dim_is_one(&batch);
 	const char *base = hb ? arena_printf("i2 * %s * %s + ", R, C) : "";
+	emit_omp_for(e, shape_count(s));
 	if (hb) {
 		line(e, "for (int64_t i2 = 0; i2 < %s; i2++) {", dim_c(e, batch));
 		e->depth++;

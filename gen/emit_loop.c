@@ -396,6 +396,27 @@ static void open_loop(Emit *e, Loop *L, int l)
 	L->idx[l] = arena_printf("i%d", l);
 }
 
+/* Whether the iterations of the outermost loop are independent (--openmp): every reduction keeps
+ * its index, so no accumulator, in a register or in memory, is shared by two of them. */
+static bool outer_loop_parallel(const Loop *L)
+{
+	if (L->t.n == 0)
+		return false;
+	for (int p = L->first; p < L->k->nnodes; p++)
+		if (L->red[p].pos >= 0 && !L->t.has[L->red[p].kept][0])
+			return false;
+	return true;
+}
+
+/* Inner steps of the whole nest: the work threads would share. */
+static Dim nest_work(const Loop *L)
+{
+	Dim w = dim_int(1);
+	for (int l = 0; l < L->t.n; l++)
+		w = dim_mul(w, L->t.size[l]);
+	return w;
+}
+
 /* The loops from `l` in: accumulators of the reductions that start at each depth are declared
  * before its loop and stored after it. */
 static void nest(Emit *e, Loop *L, int l)
@@ -427,6 +448,8 @@ static void nest(Emit *e, Loop *L, int l)
 			close_blocks(e, 1);
 		}
 	} else {
+		if (l == 0 && outer_loop_parallel(L))
+			emit_omp_for(e, nest_work(L));
 		open_loop(e, L, l);
 		nest(e, L, l + 1);
 		close_blocks(e, 1);
@@ -476,10 +499,12 @@ void emit_epilogue(Emit *e, const Kernel *k, bool row_only)
 	/* rows and columns stay separate loops: the matmul's row loop is i0 */
 	int rows = !dim_is_one(&c->dim[0]) ? 1 : 0;
 	if (rows) {
-		if (row_only)
+		if (row_only) {
 			L.idx[0] = "i0";
-		else
+		} else {
+			emit_omp_for(e, shape_count(c)); /* elementwise: rows are independent */
 			open_loop(e, &L, 0);
+		}
 	}
 	if (rows < L.t.n) {
 		line(e, "for (int64_t j = 0; j < %s; j++) {", dim_c(e, L.t.size[rows]));

@@ -38,7 +38,7 @@ static const char *const gemm_text[] = {
 	"static void morch_pack_b_@s(int64_t kc, int64_t nc, const @T *restrict b, int64_t rs,",
 	"                           int64_t cs, @T *restrict to)",
 	"{",
-	"@\tMORCH_OMP_FOR(kc * nc >= MORCH_OMP_MIN / 64)",
+	"@\tMORCH_OMP_FOR_IF(kc * nc >= MORCH_OMP_MIN / 64)",
 	"\tfor (int64_t jr = 0; jr < nc; jr += MORCH_NR_@s) {",
 	"\t\tconst int64_t nr = nc - jr < MORCH_NR_@s ? nc - jr : MORCH_NR_@s;",
 	"\t\t@T *restrict panel = to + jr * kc;",
@@ -137,7 +137,7 @@ static const char *const gemm_text[] = {
 	"\t\t\tfor (int64_t ic = 0; ic < M; ic += MORCH_MC) {",
 	"\t\t\t\tconst int64_t mc = M - ic < MORCH_MC ? M - ic : MORCH_MC;",
 	"\t\t\t\tmorch_pack_a_@s(mc, kc, a + ic * ars + pc * acs, ars, acs, ap);",
-	"@\t\t\t\tMORCH_OMP_FOR(mc * nc * kc >= MORCH_OMP_MIN)",
+	"@\t\t\t\tMORCH_OMP_FOR_IF(mc * nc * kc >= MORCH_OMP_MIN)",
 	"\t\t\t\tfor (int64_t jr = 0; jr < nc; jr += MORCH_NR_@s)",
 	"\t\t\t\t\tfor (int64_t ir = 0; ir < mc; ir += MORCH_MR)",
 	"\t\t\t\t\t\tmorch_tile_@s(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * N + jc + jr, N,",
@@ -161,11 +161,9 @@ static void emit_blocking(FILE *f, bool openmp, bool blas)
 	fprintf(f, "enum { MORCH_KC = %d, MORCH_MC = %d, MORCH_NC = %d };\n", MM_KC, MM_MC, MM_NC);
 	if (!openmp)
 		return;
+	/* MORCH_OMP_FOR_IF is the --openmp prelude's (emit_omp.c) */
 	fprintf(f, "/* Threads split a block's tiles when it has this many multiply-adds. */\n"
-	           "#define MORCH_OMP_MIN ((int64_t)1 << 18)\n"
-	           "#ifdef _OPENMP\n#define MORCH_PRAGMA(x) _Pragma(#x)\n"
-	           "#define MORCH_OMP_FOR(cond) MORCH_PRAGMA(omp parallel for if(cond))\n"
-	           "#else\n#define MORCH_OMP_FOR(cond)\n#endif\n");
+	           "#define MORCH_OMP_MIN ((int64_t)1 << 18)\n");
 }
 
 static void emit_gemm(FILE *f, DType t, bool openmp, bool blas)
@@ -379,4 +377,5 @@ void emit_matmul_kernel(Emit *e, const Kernel *k)
 	emit_product(e, k, &o, path, pack);
 	if (batched)
 		close_blocks(e, 1);
+	emit_blas_matmul_end(e, k); /* the else of a run-time choice of CBLAS */
 }

@@ -114,6 +114,23 @@ static const char *const prefixes[] = {
 	"XATTR_", "PTHREAD_", "sa_", "si_", "sigev_",
 };
 
+/* --blas: what <cblas.h> declares (OpenBLAS's pulls in complex.h and sched.h): prefixes, and
+ * macros and types outside them that the lists above do not have */
+static const char *const blas_prefixes[] = { "cblas_", "Cblas", "CBLAS_", "openblas_",
+                                             "OPENBLAS_", "goto_" };
+static const char *const blas_words[] = { "BLASFUNC", "BLASLONG", "BLASULONG", "blasint",
+                                          "bfloat16", "xdouble", "FLOATRET", "CMPLX", "CMPLXF",
+                                          "CMPLXL", "SCHED_FIFO", "SCHED_OTHER", "SCHED_RR",
+                                          "sched_priority" };
+
+static bool blas_prefix_class(const char *s)
+{
+	for (size_t i = 0; i < sizeof blas_prefixes / sizeof *blas_prefixes; i++)
+		if (strncmp(s, blas_prefixes[i], strlen(blas_prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 /* prefix followed by one or more digits and nothing else */
 static bool numbered(const char *s, const char *prefix)
 {
@@ -189,6 +206,9 @@ ModuleNames *module_names(const Module *m, const EmitOptions *opt)
 	add_words(&mn->reserved);
 	nameset_add(&mn->reserved, arena_printf("%s_graphs", opt->module));
 	nameset_add(&mn->reserved, opt->guard);
+	mn->blas = opt->blas;
+	for (size_t i = 0; opt->blas && i < sizeof blas_words / sizeof *blas_words; i++)
+		nameset_add(&mn->reserved, blas_words[i]);
 	for (int i = 0; i < m->ngraphs; i++) {
 		for (int k = 0; k < NPUBLIC; k++)
 			nameset_add(&mn->reserved, public_name(m->graph[i], k));
@@ -246,7 +266,8 @@ static const char *cname(Names *nm, const char *want, bool derived)
 	const char *s = want;
 	int appended = 0;
 	for (;;) {
-		if (reserved_prefix_class(s) || reflect_static(nm->module, s)) {
+		if (reserved_prefix_class(s) || reflect_static(nm->module, s) ||
+		    (nm->module->blas && blas_prefix_class(s))) {
 			s = arena_printf("m_%s", s);
 		} else if (nameset_has(&nm->module->reserved, s) || reserved_suffix_class(s, derived) ||
 		           nameset_has(&nm->taken, s)) {

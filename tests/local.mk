@@ -34,6 +34,8 @@ include tests/limits.mk
 include tests/selfcheck.mk
 include tests/names.mk
 include tests/matmul.mk
+include tests/openmp.mk
+include tests/blas.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
