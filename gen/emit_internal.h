@@ -10,6 +10,7 @@
  *   emit_names.c   C names for everything a user named, and for buffers
  *   emit_lines.c   #line directives (--line-directives)
  *   emit_text.c    the line() helper, dims, literals, expressions
+ *   emit_vmath.c   inline float exp, log and tanh, and which math function a call names
  */
 #ifndef MORCH_EMIT_INTERNAL_H
 #define MORCH_EMIT_INTERNAL_H
@@ -115,6 +116,13 @@ void emit_copy_kernel(Emit *e, const Kernel *k);
 /* emit_blas.c: with --blas, writes a large matmul kernel (product and epilogue) as a CBLAS call
  * and returns true; false when the kernel is to be written as C. */
 bool emit_blas_matmul(Emit *e, const Kernel *k);
+
+/* emit_vmath.c: whether the module's float graphs call exp, log or tanh; the static inline
+ * morch_expf, morch_logf, morch_tanhf those graphs use (before the kernels); and the C name of
+ * math function `name` (len bytes) in e's graph: morch_expf for exp in float, expf for sqrt. */
+bool vmath_used(const Module *m);
+void emit_vmath(FILE *f, const Module *m);
+const char *math_fn(const Emit *e, const char *name, size_t len);
 
 /* emit_func.c */
 const char *fn_name(const Graph *g, FnKind k);

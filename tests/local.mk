@@ -33,6 +33,7 @@ include tests/sizes.mk
 include tests/limits.mk
 include tests/selfcheck.mk
 include tests/names.mk
+include tests/vmath.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
