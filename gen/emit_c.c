@@ -56,7 +56,7 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 	const ModuleNames *names = module_names(m, opt);
 	banner(f, opt->c_name, opt);
 	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n%s\n",
-	        vmath_used(m) ? "#include <string.h> /* memcpy: the bit casts of the inline math below */\n" : "");
+	        vmath_used(m) ? "#include <string.h>\n" : "");
 	fprintf(f, "#include \"morchrt.h\"\n#include \"%s\"\n\n", opt->header);
 	fprintf(f, "/* Kernels of big graphs stay out of line: compile time then grows linearly. */\n"
 	           "#if defined(__GNUC__)\n#define MORCH_NOINLINE __attribute__((noinline))\n"

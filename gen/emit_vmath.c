@@ -155,14 +155,22 @@ void emit_vmath(FILE *f, const Module *m)
 	if (!n)
 		return;
 	fprintf(f, "\n/* Float exp, log and tanh as inline C, so loops that call them vectorize "
-	           "(docs/vmath.md). */\n");
-	fprintf(f, "\n%s", pickf_text);
+	           "(docs/vmath.md).\n * Unvectorized (-O2 loops over a size name) libm's are "
+	           "faster: -DMORCH_LIBM_MATH calls those. */\n#ifdef MORCH_LIBM_MATH\n");
+	if (n & VM_EXP)
+		fprintf(f, "#define morch_expf expf\n");
+	if (n & VM_LOG)
+		fprintf(f, "#define morch_logf logf\n");
+	if (n & VM_TANH)
+		fprintf(f, "#define morch_tanhf tanhf\n");
+	fprintf(f, "#else\n\n%s", pickf_text);
 	if (n & VM_EXP)
 		fprintf(f, "\n%s", expf_text);
 	if (n & VM_LOG)
 		fprintf(f, "\n%s", logf_text);
 	if (n & VM_TANH)
 		fprintf(f, "\n%s", tanhf_text);
+	fprintf(f, "#endif\n");
 }
 
 const char *math_fn(const Emit *e, const char *name, size_t len)
