@@ -6,7 +6,8 @@ dist_doc_DATA += \
 	docs/internals.md \
 	docs/benchmarks.md \
 	docs/selfcheck.md \
-	docs/reliability.md
+	docs/reliability.md \
+	docs/vmath.md
 
 # Every .morch graph, C caller, header excerpt and IR dump in the pages is checked.
 TESTS += docs/check-examples.sh

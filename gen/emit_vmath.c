@@ -2,9 +2,8 @@
  * inline C. libm's expf is an opaque call, so a loop that calls it stays scalar; these are plain
  * arithmetic, with bit casts through memcpy and selects as bit masks (morch_pickf) rather than
  * ?:, so GCC inlines them and vectorizes the fused loops that use them (at -O3, or at -O2 with
- * -fvect-cost-model=cheap). Double
- * graphs keep libm. Method, error bounds and special values: docs/vmath.md; the bounds are
- * checked by tests/vmath. */
+ * -fvect-cost-model=cheap). Double graphs keep libm. Method, error bounds and special values:
+ * docs/vmath.md; tests/vmath checks the bounds. */
 #include <string.h>
 
 #include "emit_internal.h"
@@ -62,7 +61,7 @@ static const char *const expf_text =
 	"}\n";
 
 static const char *const logf_text =
-	"/* morch_logf(x): log x, within 0.9 ulp. x = 2^k m with m in [sqrt(1/2), sqrt(2)), read from\n"
+	"/* morch_logf(x): log x, within 0.93 ulp. x = 2^k m with m in [sqrt(1/2), sqrt(2)), read from\n"
 	" * the bits (denormals are scaled by 2^23 first); log m = f - f^2/2 + f^3 q(f), f = m - 1,\n"
 	" * q of degree 7 fitted to relative error 6e-9; plus k ln2 in two parts. log 0 is -inf,\n"
 	" * log of a negative number or NaN is NaN, log inf is inf. */\n"
@@ -95,7 +94,7 @@ static const char *const logf_text =
 	"}\n";
 
 static const char *const tanhf_text =
-	"/* morch_tanhf(x): tanh x, within 1.4 ulp. For |x| < 0.625, x + x^3 q(x^2) with q of degree 4\n"
+	"/* morch_tanhf(x): tanh x, within 1.35 ulp. For |x| < 0.625, x + x^3 q(x^2) with q of degree 4\n"
 	" * fitted to relative error 5e-9 (tiny x gives x, -0 gives -0); above, the sign of x times\n"
 	" * 1 - 2 / (e^2|x| + 1), which reaches 1 once e^2|x| overflows. NaN gives NaN. */\n"
 	"static inline float morch_tanhf(float x)\n"
@@ -139,19 +138,22 @@ static unsigned needs(const Graph *g)
 	return n;
 }
 
-bool vmath_used(const Module *m)
-{
-	for (int i = 0; i < m->ngraphs; i++)
-		if (needs(m->graph[i]))
-			return true;
-	return false;
-}
-
-void emit_vmath(FILE *f, const Module *m)
+static unsigned module_needs(const Module *m)
 {
 	unsigned n = 0;
 	for (int i = 0; i < m->ngraphs; i++)
 		n |= needs(m->graph[i]);
+	return n;
+}
+
+bool vmath_used(const Module *m)
+{
+	return module_needs(m) != 0;
+}
+
+void emit_vmath(FILE *f, const Module *m)
+{
+	unsigned n = module_needs(m);
 	if (!n)
 		return;
 	fprintf(f, "\n/* Float exp, log and tanh as inline C, so loops that call them vectorize "
