@@ -57,7 +57,7 @@ static const char *const expf_text =
 	"\tfloat f1, f2;\n"
 	"\tmemcpy(&f1, &s1, sizeof f1);\n"
 	"\tmemcpy(&f2, &s2, sizeof f2);\n"
-	"\treturn morch_pickf(x != x, x, p * f1 * f2);\n"
+	"\treturn morch_pickf(isnan(x), x, p * f1 * f2);\n"
 	"}\n";
 
 static const char *const logf_text =
@@ -88,8 +88,8 @@ static const char *const logf_text =
 	"\tfloat z = f * f;\n"
 	"\tfloat y = f * z * q - 0.5f * z;\n"
 	"\tfloat r = (f + (y + k * 0x1.7f7d1cp-20f)) + k * 0x1.62e4p-1f;\n"
-	"\tr = morch_pickf(x == 0, -INFINITY, r);\n"
-	"\tr = morch_pickf(x == INFINITY, x, r);\n"
+	"\tr = morch_pickf(x < 0x1p-149f, -INFINITY, r); /* +-0 (and negative x: see below) */\n"
+	"\tr = morch_pickf(x > 0x1.fffffep+127f, x, r); /* inf */\n"
 	"\treturn morch_pickf(x >= 0, r, NAN);\n"
 	"}\n";
 
@@ -105,18 +105,18 @@ static const char *const tanhf_text =
 	"\tq = q * z - 0x1.b83c4ep-5f;\n"
 	"\tq = q * z + 0x1.110726p-3f;\n"
 	"\tq = q * z - 0x1.555532p-2f;\n"
-	"\tfloat near0 = morch_pickf(z == 0, x, x + x * z * q); /* x * x underflowed: tanh x is x */\n"
+	"\tfloat y_small = morch_pickf(z < 0x1p-126f, x, x + x * z * q); /* tanh x is x, -0 too */\n"
 	"\tuint32_t ux, sign;\n"
 	"\tmemcpy(&ux, &x, sizeof ux);\n"
 	"\tsign = ux & 0x80000000u;\n"
 	"\tux = ux & 0x7fffffffu;\n"
 	"\tfloat ax;\n"
 	"\tmemcpy(&ax, &ux, sizeof ax);\n"
-	"\tfloat far = 1.0f - 2.0f / (morch_expf(2.0f * ax) + 1.0f);\n"
-	"\tmemcpy(&ux, &far, sizeof ux);\n"
+	"\tfloat y_large = 1.0f - 2.0f / (morch_expf(2.0f * ax) + 1.0f);\n"
+	"\tmemcpy(&ux, &y_large, sizeof ux);\n"
 	"\tux = ux | sign;\n"
-	"\tmemcpy(&far, &ux, sizeof far);\n"
-	"\treturn morch_pickf(ax < 0.625f, near0, far);\n"
+	"\tmemcpy(&y_large, &ux, sizeof y_large);\n"
+	"\treturn morch_pickf(ax < 0.625f, y_small, y_large);\n"
 	"}\n";
 
 /* What a graph's kernels call: exp for exp, sigmoid and the softmax family, log for log and the
