@@ -2,8 +2,10 @@
  * against libm. Each graph of vmath.morch runs on a dense grid of floats: every 64th bit pattern
  * of all 2^32, and every float of the intervals where the methods switch, round or underflow.
  * The reference is libm in double, so the error is measured against a value 2^29 times more
- * precise than the result; a result more than the function's limit in ulps away fails. Then exact special values: NaN, infinities, zeros and their signs,
- * overflow and underflow thresholds, denormals, agree with libm's float functions. */
+ * precise than the result; a result more than the function's limit in ulps away fails. Then
+ * special values (NaN, infinities, zeros and their signs, overflow and underflow thresholds,
+ * denormals) must be exactly libm's float results where those are special, within the limit
+ * elsewhere. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
