@@ -7,7 +7,8 @@ dist_doc_DATA += \
 	docs/benchmarks.md \
 	docs/performance.md \
 	docs/selfcheck.md \
-	docs/reliability.md
+	docs/reliability.md \
+	docs/vmath.md
 
 # Every .morch graph, C caller, header excerpt and IR dump in the pages is checked.
 TESTS += docs/check-examples.sh

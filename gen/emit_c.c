@@ -55,7 +55,8 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 		unreachable("a header name main.c should have refused");
 	const ModuleNames *names = module_names(m, opt);
 	banner(f, opt->c_name, opt);
-	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n");
+	fprintf(f, "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n%s",
+	        vmath_used(m) ? "#include <string.h>\n" : "");
 	bool blas = false;
 	for (int i = 0; i < m->ngraphs; i++)
 		blas |= blas_graph_calls(m->graph[i], opt);
@@ -68,6 +69,7 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 	           "#else\n#define MORCH_NOINLINE\n#endif\n");
 	bool gemm_written[2] = { false, false };
 	emit_omp_prelude(f, opt);
+	emit_vmath(f, m);
 	for (int i = 0; i < m->ngraphs; i++) {
 		const Graph *g = m->graph[i];
 		Emit e;

@@ -12,6 +12,7 @@
  *   emit_names.c   C names for everything a user named, and for buffers
  *   emit_lines.c   #line directives (--line-directives)
  *   emit_text.c    the line() helper, dims, literals, expressions
+ *   emit_vmath.c   inline float exp, log and tanh, and which math function a call names
  */
 #ifndef MORCH_EMIT_INTERNAL_H
 #define MORCH_EMIT_INTERNAL_H
@@ -142,6 +143,13 @@ bool blas_graph_calls(const Graph *g, const EmitOptions *opt);
 enum { OMP_MIN_WORK = 32768 };
 void emit_omp_prelude(FILE *f, const EmitOptions *opt);
 void emit_omp_for(Emit *e, Dim work);
+
+/* emit_vmath.c: whether the module's float graphs call exp, log or tanh; the static inline
+ * morch_expf, morch_logf, morch_tanhf those graphs use (before the kernels); and the C name of
+ * math function `name` (len bytes) in e's graph: morch_expf for exp in float, expf for sqrt. */
+bool vmath_used(const Module *m);
+void emit_vmath(FILE *f, const Module *m);
+const char *math_fn(const Emit *e, const char *name, size_t len);
 
 /* emit_func.c */
 const char *fn_name(const Graph *g, FnKind k);

@@ -92,18 +92,19 @@ void emit_axis_kernel(Emit *e, const Kernel *k)
 	line(e, "if (isinf(mx))");
 	line(e, "\tmx = 0; /* all -inf (or an inf): keep inf - inf from making NaN */");
 	line(e, "for (int64_t i1 = 0; i1 < %s; i1++)", L);
-	line(e, "\tsm += exp%s(%s - mx);", e->fs, xi);
+	line(e, "\tsm += %s(%s - mx);", math_fn(e, "exp", 3), xi);
 	const char *y = kwrite(e, id);
 	if (n->op == OP_SOFTMAX) {
 		line(e, "for (int64_t i1 = 0; i1 < %s; i1++)", L);
-		line(e, "\t%s[%s] = exp%s(%s - mx) / sm;", y, axis_index(e, ho, len, inner, hi, true),
-		     e->fs, xi);
+		line(e, "\t%s[%s] = %s(%s - mx) / sm;", y, axis_index(e, ho, len, inner, hi, true),
+		     math_fn(e, "exp", 3), xi);
 	} else if (n->op == OP_LOG_SOFTMAX) {
-		line(e, "%s lse = log%s(sm);", e->T, e->fs);
+		line(e, "%s lse = %s(sm);", e->T, math_fn(e, "log", 3));
 		line(e, "for (int64_t i1 = 0; i1 < %s; i1++)", L);
 		line(e, "\t%s[%s] = %s - mx - lse;", y, axis_index(e, ho, len, inner, hi, true), xi);
 	} else {
-		line(e, "%s[%s] = mx + log%s(sm);", y, axis_index(e, ho, len, inner, hi, false), e->fs);
+		line(e, "%s[%s] = mx + %s(sm);", y, axis_index(e, ho, len, inner, hi, false),
+		     math_fn(e, "log", 3));
 	}
 	close_blocks(e, loops);
 }
@@ -150,9 +151,10 @@ static void emit_cross_entropy(Emit *e, int id)
 	line(e, "\tif (isinf(mx))");
 	line(e, "\t\tmx = 0;");
 	line(e, "\tfor (int64_t i1 = 0; i1 < %s; i1++)", C);
-	line(e, "\t\tsm += exp%s(row[i1] - mx);", e->fs);
+	line(e, "\t\tsm += %s(row[i1] - mx);", math_fn(e, "exp", 3));
 	line(e, "\tint32_t lab = %s[i0];", y);
-	line(e, "\tacc += lab >= 0 && lab < %s ? (mx - row[lab]) + log%s(sm) : NAN;", C, e->fs);
+	line(e, "\tacc += lab >= 0 && lab < %s ? (mx - row[lab]) + %s(sm) : NAN;", C,
+	     math_fn(e, "log", 3));
 	line(e, "}");
 	line(e, "%s[0] = acc / (%s)(%s);", kwrite(e, id), T, N);
 }

@@ -125,7 +125,7 @@ const char *const_value(Emit *e, int id)
 	return arena_printf("(%s * (%s)(%s))", literal(e, n->attr.cst.value), e->T, d);
 }
 
-/* Expands an ops.def expression: %0 %1 operands, @f libm calls, $T the type. */
+/* Expands an ops.def expression: %0 %1 operands, @f math calls (math_fn), $T the type. */
 const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg)
 {
 	Str s = { 0 };
@@ -134,7 +134,7 @@ const char *ew_expr(Emit *e, const char *tmpl, const char *const *arg)
 			str_add(&s, "%s", arg[*++c - '0']);
 		} else if (*c == '@') {
 			size_t len = strspn(c + 1, "abcdefghijklmnopqrstuvwxyz");
-			str_add(&s, "%.*s%s", (int)len, c + 1, e->fs);
+			str_add(&s, "%s", math_fn(e, c + 1, len));
 			c += len;
 		} else if (*c == '$' && c[1] == 'T') {
 			str_add(&s, "%s", e->T);

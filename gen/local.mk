@@ -15,7 +15,7 @@ gen_libmorchgen_la_SOURCES = \
 	gen/schedule.h gen/schedule.c gen/plan.c \
 	gen/emit.h gen/emit_internal.h gen/emit_c.c gen/emit_func.c gen/emit_loop.c \
 	gen/emit_kernels.c gen/emit_matmul.c gen/emit_blas.c gen/emit_reflect.c gen/emit_names.c \
-	gen/emit_text.c gen/emit_lines.c gen/emit_omp.c gen/emit_test.c
+	gen/emit_text.c gen/emit_lines.c gen/emit_omp.c gen/emit_test.c gen/emit_vmath.c
 # --emit=test writes selfcheck_rt.c, the checks, into every self-check program: it is compiled
 # in as text, one string a line (each well under C99's minimum literal length).
 nodist_gen_libmorchgen_la_SOURCES = gen/selfcheck_text.c

@@ -36,6 +36,7 @@ include tests/names.mk
 include tests/matmul.mk
 include tests/openmp.mk
 include tests/blas.mk
+include tests/vmath.mk
 else
 check-local:
 	@echo "make check needs cmocka: apt-get install libcmocka-dev, then ./configure again" >&2
