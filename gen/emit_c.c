@@ -67,6 +67,12 @@ static void emit_c_text(FILE *f, const Module *m, const EmitOptions *opt)
 	fprintf(f, "/* Kernels of big graphs stay out of line: compile time then grows linearly. */\n"
 	           "#if defined(__GNUC__)\n#define MORCH_NOINLINE __attribute__((noinline))\n"
 	           "#else\n#define MORCH_NOINLINE\n#endif\n");
+	fprintf(f, "/* The kernels are written to vectorize, but GCC's -O2 vectorizes only loops of a fixed\n"
+	           " * trip count: ask for -O3's cost model (a no-op at -O3). -DMORCH_NO_VECTORIZE_PRAGMA\n"
+	           " * keeps the compiler's own. */\n"
+	           "#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && \\\n"
+	           "    !defined(MORCH_NO_VECTORIZE_PRAGMA)\n"
+	           "#pragma GCC optimize(\"vect-cost-model=dynamic\")\n#endif\n");
 	bool gemm_written[2] = { false, false };
 	emit_omp_prelude(f, opt);
 	emit_vmath(f, m);

@@ -1,8 +1,8 @@
 /* emit_vmath.c: exp, log and tanh for float graphs, written into the generated file as static
  * inline C. libm's expf is an opaque call, so a loop that calls it stays scalar; these are plain
  * arithmetic, with bit casts through memcpy and selects as bit masks (morch_pickf) rather than
- * ?:, so GCC inlines them and vectorizes the fused loops that use them (at -O3, or at -O2 with
- * -fvect-cost-model=cheap). Double graphs keep libm. Method, error bounds and special values:
+ * ?:, so GCC inlines them and vectorizes the fused loops that use them (at -O3, and at -O2
+ * through the cost-model pragma emit_c.c writes). Double graphs keep libm. Method, error bounds and special values:
  * docs/vmath.md; tests/vmath checks the bounds. */
 #include <string.h>
 
@@ -157,7 +157,7 @@ void emit_vmath(FILE *f, const Module *m)
 	if (!n)
 		return;
 	fprintf(f, "\n/* Float exp, log and tanh as inline C, so loops that call them vectorize "
-	           "(docs/vmath.md).\n * Unvectorized (-O2 loops over a size name) libm's are "
+	           "(docs/vmath.md).\n * Where they stay scalar libm's are "
 	           "faster: -DMORCH_LIBM_MATH calls those. */\n#ifdef MORCH_LIBM_MATH\n");
 	if (n & VM_EXP)
 		fprintf(f, "#define morch_expf expf\n");
