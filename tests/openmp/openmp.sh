@@ -55,7 +55,7 @@ check() {
 				fail "$src: the --openmp C at $level $omp"
 		done
 	done
-	grep -q 'MORCH_OMP\|pragma' "$tmp/serial/g.c" && fail "$src: OpenMP in the C written without --openmp"
+	grep -q 'MORCH_OMP\|pragma omp\|omp parallel' "$tmp/serial/g.c" && fail "$src: OpenMP in the C written without --openmp"
 	grep -q '^	*MORCH_OMP_FOR(' "$tmp/omp/g.c" || fail "$src: --openmp parallelized no loop"
 	nm "$tmp/omp/drive" | grep -q GOMP_parallel ||
 		fail "$src: the -fopenmp build has no parallel region"
